@@ -1,0 +1,41 @@
+// Business outcomes that are not success. Each has a stable machine code; the HTTP
+// layer maps it to a status (adapters/http/problem.cpp) and nothing else does.
+#pragma once
+
+#include <string>
+#include <tl/expected.hpp>
+
+namespace concert::domain {
+
+enum class ErrorCode {
+  InvalidInput,       // malformed or out-of-range input
+  Unauthenticated,    // missing or bad credentials
+  Forbidden,          // authenticated but not allowed
+  NotFound,
+  SalesClosed,        // queue entry outside the sales window
+  TokenNotActive,     // queue token missing, waiting, expired or for another schedule
+  SeatTaken,          // a requested seat is not AVAILABLE
+  BadSeats,           // seat ids unknown, duplicated, of another schedule, or too many
+  SeatLimitReached,   // user would exceed maxSeatsPerUser live seats
+  InvalidState,       // transition not allowed from the current state
+  PaymentInProgress,  // another payment for the reservation is at the gateway
+  PaymentDeclined,
+  HoldExpired,
+  KeyInFlight,        // same Idempotency-Key still being processed
+  KeyReused,          // same Idempotency-Key with another request body
+  Unavailable,        // a dependency is down or overloaded; retry later
+};
+
+struct Error {
+  ErrorCode code;
+  std::string detail;
+};
+
+template <typename T>
+using Result = tl::expected<T, Error>;
+
+inline tl::unexpected<Error> fail(ErrorCode code, std::string detail) {
+  return tl::unexpected<Error>(Error{code, std::move(detail)});
+}
+
+}  // namespace concert::domain

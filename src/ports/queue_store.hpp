@@ -1,0 +1,51 @@
+// The waiting queue's storage (SPEC §3 queue token). Embedded: in-process;
+// production: Redis. The admission policy (how many to admit, when) lives in the
+// app layer; the store only keeps the order and applies the moves atomically.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/types.hpp"
+
+namespace concert::ports {
+
+struct EnterResult {
+  domain::QueueToken token;
+  bool created = false;  // false: the user already had a live token (same token back)
+};
+
+struct QueueCounts {
+  std::int64_t waiting = 0;
+  std::int64_t active = 0;
+  std::int64_t pre_queue = 0;  // waiting fans whose order is drawn at opening
+};
+
+class QueueStore {
+ public:
+  virtual ~QueueStore() = default;
+  // Joins the queue or returns the user's live (WAITING/ACTIVE) token. Fans who
+  // enter before opening (`pre_open`) wait unordered until shuffle_pre_queue.
+  virtual EnterResult enter(domain::Id schedule_id, const domain::UserId& user, domain::TimePoint now,
+                            bool pre_open) = 0;
+  // Current state of a token, or empty if unknown or no longer live. Counts as a
+  // poll for the idle timeout.
+  virtual std::optional<domain::QueueToken> status(const std::string& token, domain::TimePoint now) = 0;
+  // WAITING/ACTIVE -> LEFT; false if the token is not live.
+  virtual bool leave(const std::string& token) = 0;
+  // The user's ACTIVE token of that schedule -> USED (frees its slot).
+  virtual void mark_used(domain::Id schedule_id, const domain::UserId& user) = 0;
+  // Draws the pre-queue's order once (uniformly at random); later entrants queue FIFO behind.
+  virtual void shuffle_pre_queue(domain::Id schedule_id, std::uint64_t seed) = 0;
+  // Promotes up to `count` waiting fans in FIFO order to ACTIVE until now + ttl;
+  // returns how many were promoted.
+  virtual int promote(domain::Id schedule_id, int count, domain::TimePoint now, domain::Millis active_ttl) = 0;
+  // ACTIVE past active_until -> EXPIRED; WAITING not polled since now - idle_ttl -> EXPIRED.
+  virtual int expire(domain::Id schedule_id, domain::TimePoint now, domain::Millis waiting_idle_ttl) = 0;
+  virtual QueueCounts counts(domain::Id schedule_id) = 0;
+  // Admissions (promotions) of that schedule at or after `since`.
+  virtual int admitted_since(domain::Id schedule_id, domain::TimePoint since) = 0;
+};
+
+}  // namespace concert::ports

@@ -1,0 +1,136 @@
+// The transactional store: the source of truth (SPEC §2). Use cases open a Tx,
+// issue the small statements below and commit; a Tx destroyed without commit()
+// rolls back. Every state change is a conditional UPDATE (WHERE status = ...)
+// whose affected-row count tells the caller whether it won the race.
+//
+// Infrastructure failures are exceptions, not Results: StoreUnavailable (the
+// database cannot be reached or is overloaded -> 503) and TxConflict (deadlock,
+// serialization failure, busy -> retry the whole transaction).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "domain/events.hpp"
+#include "domain/types.hpp"
+
+namespace concert::ports {
+
+struct StoreUnavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+struct TxConflict : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct NewSeat {
+  std::string section;
+  std::string row;
+  int number = 0;
+  std::string grade;
+  domain::Money price = 0;
+};
+
+// A stored response for an Idempotency-Key (SPEC §4).
+struct IdempotencyRecord {
+  domain::UserId user_id;
+  std::string scope;  // "reservations" | "payments" | "refund"
+  std::string key;
+  std::string request_hash;
+  bool completed = false;  // false while the first request is in flight
+  int response_status = 0;
+  std::string response_body;
+  domain::TimePoint created_at;
+};
+
+enum class TxMode { Read, Write };
+
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  virtual void commit() = 0;
+
+  // --- catalogue -------------------------------------------------------------
+  virtual domain::Id insert_concert(const std::string& title) = 0;
+  virtual std::optional<domain::Concert> find_concert(domain::Id id) = 0;
+  virtual std::vector<domain::Concert> list_concerts() = 0;
+  virtual domain::Id insert_schedule(const domain::Schedule& s) = 0;  // s.id ignored
+  virtual void insert_seats(domain::Id schedule_id, std::span<const NewSeat> seats) = 0;
+  virtual std::optional<domain::Schedule> find_schedule(domain::Id id) = 0;
+  virtual std::vector<domain::Schedule> list_schedules(domain::Id concert_id) = 0;
+  virtual std::vector<domain::Schedule> list_all_schedules() = 0;
+  virtual void update_queue_settings(domain::Id schedule_id, const domain::QueueSettings& q) = 0;
+  virtual bool has_any_concert() = 0;
+
+  // --- seats -----------------------------------------------------------------
+  virtual std::vector<domain::Seat> list_seats(domain::Id schedule_id) = 0;
+  // Seats of that schedule among ids (unknown ids are simply absent).
+  virtual std::vector<domain::Seat> find_seats(domain::Id schedule_id, std::span<const domain::Id> ids) = 0;
+  // AVAILABLE -> HELD for every id in schedule; returns rows changed.
+  virtual int hold_seats(domain::Id schedule_id, std::span<const domain::Id> ids, domain::Id reservation_id,
+                         domain::TimePoint expires_at) = 0;
+  // HELD by reservation -> SOLD; returns rows changed.
+  virtual int sell_held_seats(domain::Id reservation_id) = 0;
+  // AVAILABLE -> SOLD for a late approval retaking exactly these seats; returns rows changed.
+  virtual int retake_seats(std::span<const domain::Id> ids, domain::Id reservation_id) = 0;
+  // Seats of reservation in status `from` -> AVAILABLE (reservation_id cleared); returns rows.
+  virtual int release_seats(domain::Id reservation_id, domain::SeatStatus from) = 0;
+
+  // --- reservations ------------------------------------------------------------
+  // Inserts with status HELD, version 1, and its seat list; returns the new id.
+  virtual domain::Id insert_reservation(const domain::Reservation& r) = 0;
+  virtual std::optional<domain::Reservation> find_reservation(domain::Id id) = 0;
+  virtual std::optional<domain::Reservation> find_reservation_by_key(const domain::UserId& user,
+                                                                     const std::string& idempotency_key) = 0;
+  // Sum of seats over the user's HELD or PAID reservations of that schedule.
+  virtual int count_live_seats(domain::Id schedule_id, const domain::UserId& user) = 0;
+  // status from -> to and version+1, only if the row is still `from`; true if it was.
+  virtual bool transition_reservation(domain::Id id, domain::ReservationStatus from, domain::ReservationStatus to) = 0;
+  // Claims the reservation for one payment: sets pending_payment_id only when it is
+  // NULL (or already equal to payment_id) and the reservation is HELD.
+  virtual bool claim_for_payment(domain::Id reservation_id, domain::Id payment_id) = 0;
+  virtual void clear_payment_claim(domain::Id reservation_id, domain::Id payment_id) = 0;
+  // HELD reservations whose expires_at <= now, oldest first.
+  virtual std::vector<domain::Id> find_expired_holds(domain::TimePoint now, int limit) = 0;
+
+  // --- payments --------------------------------------------------------------
+  // Inserts with status PENDING, version 1; returns the new id.
+  virtual domain::Id insert_payment(const domain::Payment& p) = 0;
+  virtual std::optional<domain::Payment> find_payment(domain::Id id) = 0;
+  virtual std::optional<domain::Payment> find_payment_by_key(const domain::UserId& user,
+                                                             const std::string& idempotency_key) = 0;
+  virtual std::vector<domain::Payment> list_payments_for(domain::Id reservation_id) = 0;
+  // status from -> to, version+1, gateway tx id set when given; true if it was `from`.
+  virtual bool transition_payment(domain::Id id, domain::PaymentStatus from, domain::PaymentStatus to,
+                                  const std::optional<std::string>& gateway_tx_id, domain::TimePoint now) = 0;
+
+  // --- idempotency -------------------------------------------------------------
+  // Inserts an in-flight record; false if (user, scope, key) exists already.
+  virtual bool try_insert_idempotency(const IdempotencyRecord& r) = 0;
+  virtual std::optional<IdempotencyRecord> find_idempotency(const domain::UserId& user, const std::string& scope,
+                                                            const std::string& key) = 0;
+  virtual void complete_idempotency(const domain::UserId& user, const std::string& scope, const std::string& key,
+                                    int status, const std::string& body) = 0;
+  virtual void delete_idempotency(const domain::UserId& user, const std::string& scope, const std::string& key) = 0;
+  // Drops completed records older than `before`; returns rows removed.
+  virtual int purge_idempotency(domain::TimePoint before, int limit) = 0;
+
+  // --- outbox ----------------------------------------------------------------
+  virtual void append_event(const domain::NewEvent& e, domain::TimePoint now) = 0;
+  virtual std::vector<domain::OutboxEvent> unpublished_events(int limit) = 0;
+  virtual void mark_published(std::span<const domain::Id> event_ids) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual std::unique_ptr<Tx> begin(TxMode mode) = 0;
+  // True when the database answers a trivial query (readiness probe).
+  virtual bool ping() = 0;
+};
+
+}  // namespace concert::ports
