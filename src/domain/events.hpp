@@ -18,6 +18,10 @@ struct NewEvent {
   std::string payload;     // JSON text
 };
 
+// Stable, deterministic id: "<aggregate_type>-<aggregate_id>-v<version>". The same
+// change always yields the same id, so a re-published event deduplicates.
+std::string event_id_of(const NewEvent& e);
+
 struct OutboxEvent {
   Id id = 0;                // monotonic; publication order
   std::string event_id;     // stable id consumers deduplicate on
