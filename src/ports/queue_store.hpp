@@ -4,12 +4,18 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "domain/types.hpp"
 
 namespace concert::ports {
+
+// The queue holds as many tokens as it is allowed to; new fans get 503 and retry.
+struct QueueFull : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 struct EnterResult {
   domain::QueueToken token;
@@ -39,8 +45,8 @@ class QueueStore {
   // Draws the pre-queue's order once (uniformly at random); later entrants queue FIFO behind.
   virtual void shuffle_pre_queue(domain::Id schedule_id, std::uint64_t seed) = 0;
   // Promotes up to `count` waiting fans in FIFO order to ACTIVE until now + ttl;
-  // returns how many were promoted.
-  virtual int promote(domain::Id schedule_id, int count, domain::TimePoint now, domain::Millis active_ttl) = 0;
+  // returns the promoted tokens (their entered_at feeds the wait-time KPIs).
+  virtual std::vector<domain::QueueToken> promote(domain::Id schedule_id, int count, domain::TimePoint now, domain::Millis active_ttl) = 0;
   // ACTIVE past active_until -> EXPIRED; WAITING not polled since now - idle_ttl -> EXPIRED.
   virtual int expire(domain::Id schedule_id, domain::TimePoint now, domain::Millis waiting_idle_ttl) = 0;
   virtual QueueCounts counts(domain::Id schedule_id) = 0;

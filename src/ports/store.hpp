@@ -123,6 +123,12 @@ class Tx {
   virtual void append_event(const domain::NewEvent& e, domain::TimePoint now) = 0;
   virtual std::vector<domain::OutboxEvent> unpublished_events(int limit) = 0;
   virtual void mark_published(std::span<const domain::Id> event_ids) = 0;
+
+  // --- audit (invariant checks, admin tools) ------------------------------------
+  virtual std::vector<domain::Reservation> list_reservations(domain::Id schedule_id) = 0;
+  virtual std::vector<domain::Payment> list_payments_of_schedule(domain::Id schedule_id) = 0;
+  // Every outbox event with id > after_id, published or not, in id order.
+  virtual std::vector<domain::OutboxEvent> list_events(domain::Id after_id, int limit) = 0;
 };
 
 class Store {

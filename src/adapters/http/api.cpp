@@ -1,0 +1,96 @@
+#include "adapters/http/api.hpp"
+
+#include <chrono>
+
+#include "adapters/http/problem.hpp"
+#include "platform/logging.hpp"
+
+namespace concert::http {
+
+namespace {
+
+const std::vector<double> kLatencyBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                          0.1,    0.25,  0.5,    1,     2.5,   5,     10};
+
+std::string route_key(const std::string& method, const std::string& route) { return method + " " + route; }
+
+}  // namespace
+
+Api::Api(ApiContext ctx, std::string jwt_secret) : ctx_(std::move(ctx)), jwt_secret_(std::move(jwt_secret)) {
+  add_ops_routes(router_, ctx_);
+  add_catalog_routes(router_, ctx_);
+  add_queue_routes(router_, ctx_);
+  add_reservation_routes(router_, ctx_);
+  add_payment_routes(router_, ctx_);
+  add_admin_routes(router_, ctx_);
+  // Unknown paths share one label so a scanner cannot blow up metric cardinality.
+  for (const auto& [method, route] : router_.routes()) metrics_for(method, route);
+  metrics_for("ANY", "unmatched");
+}
+
+Api::RouteMetrics& Api::metrics_for(const std::string& method, const std::string& route) {
+  auto [it, inserted] = route_metrics_.try_emplace(route_key(method, route));
+  if (inserted) {
+    const platform::Labels base{{"method", method}, {"route", route}};
+    it->second.latency = &ctx_.metrics.histogram("concertd_http_request_duration_seconds",
+                                                 "HTTP request latency by route", base, kLatencyBuckets);
+    for (int c = 0; c < 5; ++c) {
+      auto labels = base;
+      labels.push_back({"code", std::to_string(c + 1) + "xx"});
+      it->second.by_class[c] = &ctx_.metrics.counter("concertd_http_requests_total", "HTTP requests by route and status class", labels);
+    }
+  }
+  return it->second;
+}
+
+boost::asio::awaitable<Response> Api::dispatch(const Request& request, const RouteMatch& match) {
+  if (!match.route) {
+    if (match.path_known) co_return problem(405, "method-not-allowed", request.method + " is not allowed here");
+    co_return problem(404, "not-found", "no such endpoint: " + request.path());
+  }
+  if (match.bad_id) co_return problem(400, "invalid-input", "ids in the path are positive integers");
+  Call call{request, match.ids, {}};
+  if (match.route->access != Access::Public) {
+    const auto auth = request.header("Authorization").value_or("");
+    if (auth.rfind("Bearer ", 0) != 0) {
+      co_return problem(401, "unauthenticated", "an Authorization: Bearer <JWT> header is required");
+    }
+    auto claims = platform::verify_token(jwt_secret_, auth.substr(7), std::chrono::system_clock::now());
+    if (!claims) co_return problem(401, "unauthenticated", claims.error().detail);
+    if (match.route->access == Access::Admin && claims->role != "admin") {
+      co_return problem(403, "forbidden", "this endpoint needs a token with role admin");
+    }
+    call.user = *claims;
+  }
+  co_return co_await match.route->handler(call);
+}
+
+boost::asio::awaitable<Response> Api::handle(Request request) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto request_id = request.header("X-Request-Id").value_or(platform::new_request_id());
+  const auto match = router_.match(request.method, request.path());
+
+  Response response = co_await dispatch(request, match);
+
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const std::string route = match.route ? match.route->pattern : "unmatched";
+  auto& m = route_metrics_.at(match.route ? route_key(match.route->method, route) : route_key("ANY", "unmatched"));
+  m.latency->observe(seconds);
+  m.by_class[std::clamp(response.status / 100, 1, 5) - 1]->inc();
+
+  response.headers["X-Request-Id"] = request_id;
+  nlohmann::json line{{"msg", "request"},
+                      {"requestId", request_id},
+                      {"method", request.method},
+                      {"route", route},
+                      {"status", response.status},
+                      {"durationMs", seconds * 1000.0},
+                      {"remote", request.remote_address}};
+  if (auto tp = request.header("traceparent")) {
+    if (auto trace = platform::trace_id_from_traceparent(*tp)) line["traceId"] = *trace;
+  }
+  platform::log_json(response.status >= 500 ? spdlog::level::warn : spdlog::level::info, line);
+  co_return response;
+}
+
+}  // namespace concert::http

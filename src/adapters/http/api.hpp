@@ -1,0 +1,36 @@
+// Where every request goes: authenticate, route, run, then record the access log
+// line and the per-route metrics. Start reading here to follow a request.
+#pragma once
+
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+
+#include <boost/asio/awaitable.hpp>
+#include <map>
+#include <memory>
+
+#include "adapters/http/router.hpp"
+#include "adapters/http/routes.hpp"
+
+namespace concert::http {
+
+class Api {
+ public:
+  Api(ApiContext ctx, std::string jwt_secret);
+
+  boost::asio::awaitable<Response> handle(Request request);
+
+ private:
+  struct RouteMetrics {
+    platform::Histogram* latency;
+    platform::Counter* by_class[5];  // 1xx..5xx
+  };
+  boost::asio::awaitable<Response> dispatch(const Request& request, const RouteMatch& match);
+  RouteMetrics& metrics_for(const std::string& method, const std::string& route);
+
+  ApiContext ctx_;
+  std::string jwt_secret_;
+  Router router_;
+  std::map<std::string, RouteMetrics> route_metrics_;  // filled at construction, read-only after
+};
+
+}  // namespace concert::http

@@ -1,0 +1,57 @@
+// A bounded pool of threads for blocking work (database calls), so the IO
+// threads never block. The caller's coroutine suspends while the work runs and
+// resumes on its own executor. Beyond `queue_limit` queued or running tasks,
+// run() fails at once with PoolSaturated (the request gets a 503).
+#pragma once
+
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <stdexcept>
+#include <type_traits>
+
+namespace concert::http {
+
+struct PoolSaturated : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class BlockingPool {
+ public:
+  BlockingPool(int threads, std::size_t queue_limit) : pool_(static_cast<std::size_t>(threads)), limit_(queue_limit) {}
+  ~BlockingPool() { stop(); }
+  BlockingPool(const BlockingPool&) = delete;
+  BlockingPool& operator=(const BlockingPool&) = delete;
+
+  template <typename F>
+  boost::asio::awaitable<std::invoke_result_t<F>> run(F f) {
+    using T = std::invoke_result_t<F>;
+    if (in_flight_.fetch_add(1) >= limit_) {
+      in_flight_.fetch_sub(1);
+      throw PoolSaturated("the database work queue is full");
+    }
+    struct Release {
+      std::atomic<std::size_t>& n;
+      ~Release() { n.fetch_sub(1); }
+    } release{in_flight_};
+    // co_spawn on the pool runs f there; awaiting it resumes us on our executor.
+    co_return co_await boost::asio::co_spawn(
+        pool_.get_executor(), [&f]() -> boost::asio::awaitable<T> { co_return f(); }, boost::asio::use_awaitable);
+  }
+
+  void stop() {
+    pool_.stop();
+    pool_.join();
+  }
+
+ private:
+  boost::asio::thread_pool pool_;
+  std::size_t limit_;
+  std::atomic<std::size_t> in_flight_{0};
+};
+
+}  // namespace concert::http

@@ -1,0 +1,16 @@
+// RFC 9457 problem+json answers, and the one mapping from domain error codes to
+// HTTP statuses and stable machine codes.
+#pragma once
+
+#include <string>
+
+#include "adapters/http/message.hpp"
+#include "domain/errors.hpp"
+
+namespace concert::http {
+
+Response problem(int status, const std::string& code, const std::string& detail);
+Response problem(const domain::Error& error);
+int status_of(domain::ErrorCode code);
+
+}  // namespace concert::http

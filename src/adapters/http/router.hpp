@@ -1,0 +1,57 @@
+// Method + path pattern -> handler. Patterns are literal segments and `{id}`
+// segments, which must be positive integers (else 400). The pattern string is
+// also the route's label in metrics and logs.
+#pragma once
+
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/http/message.hpp"
+#include "platform/jwt.hpp"
+
+namespace concert::http {
+
+enum class Access { Public, User, Admin };
+
+struct Call {
+  const Request& request;
+  std::vector<std::int64_t> ids;  // the {id} segments, in order
+  platform::Claims user;          // empty sub for public routes
+};
+
+using RouteHandler = std::function<boost::asio::awaitable<Response>(Call&)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  Access access = Access::Public;
+  RouteHandler handler;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;   // null: no route for this path (404) or method (405)
+  bool path_known = false;        // some route has this path with another method
+  bool bad_id = false;            // an {id} segment was not a positive integer
+  std::vector<std::int64_t> ids;
+};
+
+class Router {
+ public:
+  void add(Route route);
+  RouteMatch match(const std::string& method, const std::string& path) const;
+  std::vector<std::pair<std::string, std::string>> routes() const;  // (method, pattern)
+
+ private:
+  struct Compiled {
+    Route route;
+    std::vector<std::string> segments;
+  };
+  std::vector<Compiled> routes_;
+};
+
+}  // namespace concert::http

@@ -1,0 +1,29 @@
+// The HTTP API of SPEC §4, one file of routes per resource. Each route parses and
+// checks its input, runs a use case (on the blocking pool when it touches the
+// database), and renders the result. Business rules live in src/app.
+#pragma once
+
+#include <functional>
+
+#include "adapters/http/blocking_pool.hpp"
+#include "adapters/http/router.hpp"
+#include "app/services.hpp"
+#include "platform/metrics.hpp"
+
+namespace concert::http {
+
+struct ApiContext {
+  app::Services& app;
+  BlockingPool& pool;
+  platform::Registry& metrics;
+  std::function<bool()> ready;  // dependencies reachable (for /readyz)
+};
+
+void add_catalog_routes(Router& router, ApiContext& ctx);
+void add_queue_routes(Router& router, ApiContext& ctx);
+void add_reservation_routes(Router& router, ApiContext& ctx);
+void add_payment_routes(Router& router, ApiContext& ctx);
+void add_admin_routes(Router& router, ApiContext& ctx);
+void add_ops_routes(Router& router, ApiContext& ctx);
+
+}  // namespace concert::http

@@ -1,0 +1,75 @@
+// GET /healthz, /readyz, /metrics (at the root) and /api/v1/admin/kpis.
+#include "adapters/http/respond.hpp"
+
+namespace concert::http {
+
+namespace {
+
+double ratio(double part, double whole) { return whole > 0 ? part / whole : 0.0; }
+
+// Queue gauges are refreshed when scraped: their values live in the queue store.
+nlohmann::json queue_snapshot(ApiContext& ctx) {
+  auto& app = ctx.app;
+  const auto now = app.ctx.clock.now();
+  nlohmann::json per_schedule = nlohmann::json::array();
+  std::int64_t waiting = 0, active = 0, admitted = 0;
+  for (const auto& s : app.schedules.all()) {
+    const auto counts = app.ctx.queue.counts(s.id);
+    const int last_second = app.ctx.queue.admitted_since(s.id, now - std::chrono::seconds(1) + domain::Millis(1));
+    const std::string label = std::to_string(s.id);
+    ctx.metrics.gauge("concertd_queue_waiting", "Fans waiting in the queue", {{"schedule", label}}).set(counts.waiting);
+    ctx.metrics.gauge("concertd_queue_active", "Fans admitted and active", {{"schedule", label}}).set(counts.active);
+    per_schedule.push_back({{"scheduleId", s.id},
+                            {"waiting", counts.waiting},
+                            {"active", counts.active},
+                            {"preQueue", counts.pre_queue},
+                            {"admittedLastSecond", last_second}});
+    waiting += counts.waiting;
+    active += counts.active;
+    admitted += last_second;
+  }
+  return {{"queueLength", waiting}, {"active", active}, {"promotionRatePerSecond", admitted}, {"schedules", per_schedule}};
+}
+
+}  // namespace
+
+void add_ops_routes(Router& router, ApiContext& ctx) {
+  router.add({"GET", "/healthz", Access::Public, [](Call&) -> boost::asio::awaitable<Response> {
+                co_return json_response(200, {{"status", "ok"}});
+              }});
+  router.add({"GET", "/readyz", Access::Public, [&ctx](Call&) {
+                return on_pool(ctx, [&ctx] {
+                  if (!ctx.ready()) return problem(503, "unavailable", "a dependency is unreachable");
+                  return json_response(200, {{"status", "ready"}});
+                });
+              }});
+  router.add({"GET", "/metrics", Access::Public, [&ctx](Call&) {
+                return on_pool(ctx, [&ctx] {
+                  queue_snapshot(ctx);
+                  Response r;
+                  r.content_type = "text/plain; version=0.0.4";
+                  r.body = ctx.metrics.render();
+                  return r;
+                });
+              }});
+  router.add({"GET", "/api/v1/admin/kpis", Access::Admin, [&ctx](Call&) {
+                return on_pool(ctx, [&ctx] {
+                  auto& k = ctx.app.ctx.kpis;
+                  nlohmann::json body = queue_snapshot(ctx);
+                  const double approved = k.payments_approved.value();
+                  const double failed = k.payments_failed.value();
+                  body["promotionsTotal"] = k.promotions.value();
+                  body["averageWaitSeconds"] = ratio(k.queue_wait_seconds.sum(), k.queue_wait_seconds.count());
+                  body["p95WaitSeconds"] = k.queue_wait_seconds.quantile(0.95);
+                  body["holdsTotal"] = k.holds_created.value();
+                  body["holdExpiryRate"] = ratio(k.holds_expired.value(), k.holds_created.value());
+                  body["paymentFailureRate"] = ratio(failed, approved + failed);
+                  body["idempotencyConflictRate"] =
+                      ratio(k.idempotency_conflicts.value(), k.idempotency_requests.value());
+                  body["eventsPublished"] = k.events_published.value();
+                  return json_response(200, body);
+                });
+              }});
+}
+
+}  // namespace concert::http

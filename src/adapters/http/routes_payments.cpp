@@ -1,0 +1,46 @@
+// POST /api/v1/payments, GET /api/v1/payments/{id}, POST /api/v1/payments/{id}/refund
+#include "adapters/http/json_input.hpp"
+#include "adapters/http/respond.hpp"
+#include "app/views.hpp"
+
+namespace concert::http {
+
+namespace {
+
+Response payment_view(int status, const app::PaymentView& v) {
+  auto body = app::to_json(v.payment);
+  body["reservation"] = app::to_json(v.reservation);
+  return json_response(status, body);
+}
+
+}  // namespace
+
+void add_payment_routes(Router& router, ApiContext& ctx) {
+  router.add({"POST", "/api/v1/payments", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+                auto body = parse_object(call.request.body);
+                if (!body) co_return problem(body.error());
+                auto reservation_id = get_int(*body, "reservationId", 1, INT64_MAX);
+                if (!reservation_id) co_return problem(reservation_id.error());
+                app::PayRequest request{call.user.sub, *reservation_id,
+                                        call.request.header("Idempotency-Key").value_or("")};
+                co_return co_await idempotent(ctx, call, "payments", [&ctx, request] {
+                  return render(ctx.app.payments.pay(request),
+                                [](const app::PaymentView& v) { return payment_view(201, v); });
+                });
+              }});
+  router.add({"GET", "/api/v1/payments/{id}", Access::User, [&ctx](Call& call) {
+                return on_pool(ctx, [&ctx, user = call.user.sub, id = call.ids[0]] {
+                  return render(ctx.app.payments.get(user, id),
+                                [](const domain::Payment& p) { return json_response(200, app::to_json(p)); });
+                });
+              }});
+  router.add({"POST", "/api/v1/payments/{id}/refund", Access::User,
+              [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+                co_return co_await idempotent(ctx, call, "refunds", [&ctx, user = call.user.sub, id = call.ids[0]] {
+                  return render(ctx.app.payments.refund(user, id),
+                                [](const app::PaymentView& v) { return payment_view(200, v); });
+                });
+              }});
+}
+
+}  // namespace concert::http

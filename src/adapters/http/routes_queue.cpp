@@ -1,0 +1,41 @@
+// POST /api/v1/schedules/{id}/queue, GET /api/v1/queue/status, DELETE /api/v1/queue
+#include "adapters/http/respond.hpp"
+#include "app/views.hpp"
+
+namespace concert::http {
+
+namespace {
+
+Response queue_view(int status, const app::QueueView& v) { return json_response(status, app::to_json(v.token, v.eta_seconds)); }
+
+std::string queue_token(const Call& call) { return call.request.header("Queue-Token").value_or(""); }
+
+}  // namespace
+
+void add_queue_routes(Router& router, ApiContext& ctx) {
+  router.add({"POST", "/api/v1/schedules/{id}/queue", Access::User, [&ctx](Call& call) {
+                return on_pool(ctx, [&ctx, user = call.user.sub, id = call.ids[0]] {
+                  return render(ctx.app.queue.enter(user, id),
+                                [](const app::QueueView& v) { return queue_view(v.created ? 201 : 200, v); });
+                });
+              }});
+  // The poll of a rush: memory only, answered on the IO thread (SPEC §2a).
+  router.add({"GET", "/api/v1/queue/status", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+                const auto token = queue_token(call);
+                if (token.empty()) co_return problem(400, "invalid-input", "a Queue-Token header is required");
+                co_return render(ctx.app.queue.status(call.user.sub, token),
+                                 [](const app::QueueView& v) { return queue_view(200, v); });
+              }});
+  router.add({"DELETE", "/api/v1/queue", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+                const auto token = queue_token(call);
+                if (token.empty()) co_return problem(400, "invalid-input", "a Queue-Token header is required");
+                auto left = ctx.app.queue.leave(call.user.sub, token);
+                if (!left) co_return problem(left.error());
+                Response r;
+                r.status = 204;
+                r.content_type.clear();
+                co_return r;
+              }});
+}
+
+}  // namespace concert::http

@@ -1,0 +1,44 @@
+// POST /api/v1/reservations, GET and DELETE /api/v1/reservations/{id}
+#include "adapters/http/json_input.hpp"
+#include "adapters/http/respond.hpp"
+#include "app/views.hpp"
+
+namespace concert::http {
+
+namespace {
+
+Response reservation_view(int status, const domain::Reservation& r) { return json_response(status, app::to_json(r)); }
+
+}  // namespace
+
+void add_reservation_routes(Router& router, ApiContext& ctx) {
+  router.add({"POST", "/api/v1/reservations", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+                auto body = parse_object(call.request.body);
+                if (!body) co_return problem(body.error());
+                auto schedule_id = get_int(*body, "scheduleId", 1, INT64_MAX);
+                if (!schedule_id) co_return problem(schedule_id.error());
+                auto seat_ids = get_id_list(*body, "seatIds", 64);
+                if (!seat_ids) co_return problem(seat_ids.error());
+                app::HoldRequest request{call.user.sub, *schedule_id, *seat_ids,
+                                         call.request.header("Queue-Token").value_or(""),
+                                         call.request.header("Idempotency-Key").value_or("")};
+                co_return co_await idempotent(ctx, call, "reservations", [&ctx, request] {
+                  return render(ctx.app.reservations.hold(request),
+                                [](const domain::Reservation& r) { return reservation_view(201, r); });
+                });
+              }});
+  router.add({"GET", "/api/v1/reservations/{id}", Access::User, [&ctx](Call& call) {
+                return on_pool(ctx, [&ctx, user = call.user.sub, id = call.ids[0]] {
+                  return render(ctx.app.reservations.get(user, id),
+                                [](const domain::Reservation& r) { return reservation_view(200, r); });
+                });
+              }});
+  router.add({"DELETE", "/api/v1/reservations/{id}", Access::User, [&ctx](Call& call) {
+                return on_pool(ctx, [&ctx, user = call.user.sub, id = call.ids[0]] {
+                  return render(ctx.app.reservations.cancel(user, id),
+                                [](const domain::Reservation& r) { return reservation_view(200, r); });
+                });
+              }});
+}
+
+}  // namespace concert::http

@@ -1,0 +1,260 @@
+#include "adapters/http/server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace concert::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+using net::awaitable;
+using net::use_awaitable;
+
+namespace {
+
+Response transport_problem(int status, const std::string& code, const std::string& detail) {
+  Response r;
+  r.status = status;
+  r.content_type = "application/problem+json";
+  r.body = nlohmann::json{{"type", "urn:concertd:problem:" + code},
+                          {"title", code},
+                          {"status", status},
+                          {"code", code},
+                          {"detail", detail}}
+               .dump();
+  return r;
+}
+
+bhttp::response<bhttp::string_body> to_beast(const Response& r, unsigned version, bool keep_alive) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(r.status), version};
+  if (!r.content_type.empty()) out.set(bhttp::field::content_type, r.content_type);
+  for (const auto& [name, value] : r.headers) out.set(name, value);
+  out.keep_alive(keep_alive);
+  out.body() = r.body;
+  out.prepare_payload();
+  return out;
+}
+
+Request from_beast(const bhttp::request<bhttp::string_body>& in, const std::string& remote) {
+  Request r;
+  r.method = std::string(in.method_string());
+  r.target = std::string(in.target());
+  for (const auto& field : in) r.headers[std::string(field.name_string())] = std::string(field.value());
+  r.body = in.body();
+  r.remote_address = remote;
+  return r;
+}
+
+// Parser errors become the answer the client deserves before we close.
+Response parse_failure(const beast::error_code& ec) {
+  if (ec == bhttp::error::body_limit) return transport_problem(413, "payload-too-large", "the request body is too large");
+  if (ec == bhttp::error::header_limit) {
+    return transport_problem(431, "headers-too-large", "the request headers are too large");
+  }
+  return transport_problem(400, "bad-request", "malformed HTTP request: " + ec.message());
+}
+
+}  // namespace
+
+struct HttpServer::State : std::enable_shared_from_this<State> {
+  struct Connection {
+    net::any_io_executor executor;
+    beast::tcp_stream* stream;
+    bool busy;
+  };
+
+  State(net::io_context& io, ServerOptions o, Handler h)
+      : ioc(io), options(std::move(o)), handler(std::move(h)), acceptor(io) {}
+
+  net::io_context& ioc;
+  ServerOptions options;
+  Handler handler;
+  tcp::acceptor acceptor;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> connection_count{0};
+
+  std::mutex mutex;
+  std::uint64_t next_id = 0;
+  std::map<std::uint64_t, Connection> connections;
+
+  std::uint64_t track(net::any_io_executor ex, beast::tcp_stream* stream) {
+    std::lock_guard lock(mutex);
+    connections.emplace(++next_id, Connection{std::move(ex), stream, false});
+    return next_id;
+  }
+  void untrack(std::uint64_t id) {
+    std::lock_guard lock(mutex);
+    connections.erase(id);
+  }
+  void set_busy(std::uint64_t id, bool busy) {
+    std::lock_guard lock(mutex);
+    if (auto it = connections.find(id); it != connections.end()) it->second.busy = busy;
+  }
+  // Closes connections (all, or only idle ones) on their own strands.
+  void close_connections(bool idle_only) {
+    std::lock_guard lock(mutex);
+    for (auto& [id, c] : connections) {
+      if (idle_only && c.busy) continue;
+      net::post(c.executor, [self = shared_from_this(), id = id] {
+        std::lock_guard inner(self->mutex);
+        if (auto it = self->connections.find(id); it != self->connections.end()) {
+          beast::error_code ignored;
+          it->second.stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
+          it->second.stream->socket().close(ignored);
+        }
+      });
+    }
+  }
+
+  awaitable<void> accept_loop();
+  awaitable<void> session(tcp::socket socket);
+  awaitable<void> refuse(tcp::socket socket);
+  awaitable<void> drain();
+};
+
+awaitable<void> HttpServer::State::drain() {
+  auto self = shared_from_this();
+  const auto deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
+  net::steady_timer tick(ioc);
+  while (connection_count.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    tick.expires_after(std::chrono::milliseconds(20));
+    co_await tick.async_wait(use_awaitable);
+  }
+  if (connection_count.load() > 0) close_connections(/*idle_only=*/false);
+}
+
+awaitable<void> HttpServer::State::accept_loop() {
+  auto self = shared_from_this();
+  while (!stopping) {
+    tcp::socket socket(net::make_strand(ioc));
+    beast::error_code ec;
+    co_await acceptor.async_accept(socket, net::redirect_error(use_awaitable, ec));
+    if (ec) {
+      if (stopping || ec == net::error::operation_aborted) break;
+      spdlog::warn("accept failed: {}", ec.message());  // e.g. out of file descriptors; keep serving
+      continue;
+    }
+    auto ex = socket.get_executor();
+    if (connection_count.load() >= static_cast<std::size_t>(options.max_connections)) {
+      net::co_spawn(ex, refuse(std::move(socket)), net::detached);
+    } else {
+      net::co_spawn(ex, session(std::move(socket)), net::detached);
+    }
+  }
+}
+
+awaitable<void> HttpServer::State::refuse(tcp::socket socket) {
+  auto self = shared_from_this();
+  beast::tcp_stream stream(std::move(socket));
+  auto res = to_beast(transport_problem(503, "unavailable", "too many connections; retry shortly"), 11, false);
+  res.set(bhttp::field::retry_after, "1");
+  stream.expires_after(options.write_timeout);
+  beast::error_code ec;
+  co_await bhttp::async_write(stream, res, net::redirect_error(use_awaitable, ec));
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+awaitable<void> HttpServer::State::session(tcp::socket socket) {
+  auto self = shared_from_this();
+  ++connection_count;
+  beast::tcp_stream stream(std::move(socket));
+  const auto id = track(stream.get_executor(), &stream);
+  beast::error_code ec;
+  const auto remote = stream.socket().remote_endpoint(ec);
+  const std::string remote_text = ec ? std::string() : remote.address().to_string();
+  beast::flat_buffer buffer;
+
+  while (!stopping) {
+    // Wait for the first byte of the next request under the idle deadline, then
+    // give the whole request read_timeout: a slow client cannot hold us forever.
+    if (buffer.size() == 0) {
+      stream.expires_after(options.idle_timeout);
+      auto space = buffer.prepare(4096);
+      const auto n = co_await stream.async_read_some(space, net::redirect_error(use_awaitable, ec));
+      if (ec) break;  // closed, idle timeout, or shut down
+      buffer.commit(n);
+    }
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.body_limit(options.body_limit);
+    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    stream.expires_after(options.read_timeout);
+    co_await bhttp::async_read(stream, buffer, parser, net::redirect_error(use_awaitable, ec));
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
+        ec == net::error::connection_reset || ec == net::error::eof || ec == net::error::bad_descriptor) {
+      break;
+    }
+    set_busy(id, true);
+    Response response;
+    bool keep_alive = false;
+    unsigned version = 11;
+    if (ec) {
+      response = parse_failure(ec);
+    } else {
+      const auto& message = parser.get();
+      version = message.version();
+      keep_alive = message.keep_alive();
+      try {
+        response = co_await handler(from_beast(message, remote_text));
+      } catch (const std::exception& e) {
+        spdlog::error("unhandled error in request {} {}: {}", std::string(message.method_string()),
+                      std::string(message.target()), e.what());
+        response = transport_problem(500, "internal", "an internal error occurred");
+      }
+    }
+    keep_alive = keep_alive && !stopping;
+    auto out = to_beast(response, version, keep_alive);
+    stream.expires_after(options.write_timeout);
+    co_await bhttp::async_write(stream, out, net::redirect_error(use_awaitable, ec));
+    set_busy(id, false);
+    if (ec || !keep_alive) break;
+  }
+  stream.expires_never();
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  untrack(id);
+  --connection_count;
+}
+
+HttpServer::HttpServer(net::io_context& ioc, ServerOptions options, Handler handler)
+    : state_(std::make_shared<State>(ioc, std::move(options), std::move(handler))) {
+  const tcp::endpoint endpoint(net::ip::make_address(state_->options.host), state_->options.port);
+  auto& acceptor = state_->acceptor;
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(net::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(net::socket_base::max_listen_connections);
+}
+
+HttpServer::~HttpServer() = default;
+
+unsigned short HttpServer::bound_port() const { return state_->acceptor.local_endpoint().port(); }
+
+void HttpServer::start() { net::co_spawn(state_->ioc, state_->accept_loop(), net::detached); }
+
+void HttpServer::stop() {
+  auto state = state_;
+  net::post(state->ioc, [state] {
+    if (state->stopping.exchange(true)) return;
+    beast::error_code ignored;
+    state->acceptor.close(ignored);
+    state->close_connections(/*idle_only=*/true);
+    // Wait for in-flight requests; whatever still runs after the grace period is cut off.
+    net::co_spawn(state->ioc, state->drain(), net::detached);
+  });
+}
+
+std::size_t HttpServer::open_connections() const { return state_->connection_count.load(); }
+
+}  // namespace concert::http

@@ -1,0 +1,56 @@
+// The HTTP/1.1 transport (Boost.Beast): accepts connections, reads requests
+// with size limits and deadlines, hands each to the Handler and writes the
+// answer. It knows nothing of routes; Beast stays inside server.cpp.
+#pragma once
+
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "adapters/http/message.hpp"
+
+namespace concert::http {
+
+using Handler = std::function<boost::asio::awaitable<Response>(Request)>;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  int io_threads = 2;
+  std::size_t body_limit = 64 * 1024;
+  std::size_t header_limit = 8 * 1024;
+  int max_connections = 10'000;
+  std::chrono::milliseconds read_timeout{10'000};  // a whole request, once its first byte arrived
+  std::chrono::milliseconds idle_timeout{30'000};  // keep-alive wait for the next request
+  std::chrono::milliseconds write_timeout{10'000};
+  std::chrono::milliseconds shutdown_grace{10'000};
+};
+
+class HttpServer {
+ public:
+  // Binds at once (port 0 picks a free port; see bound_port()).
+  HttpServer(boost::asio::io_context& ioc, ServerOptions options, Handler handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  unsigned short bound_port() const;
+  void start();
+  // Graceful: stop accepting, close idle connections, let in-flight requests
+  // finish and answer, force-close what remains after shutdown_grace.
+  void stop();
+  std::size_t open_connections() const;
+
+  struct State;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace concert::http

@@ -1,0 +1,65 @@
+// The embedded waiting queue: all state in this process, one mutex. A poll is a
+// hash lookup. Positions follow the serving-counter scheme of SPEC §2a: a fan's
+// position is their sequence number minus the last promoted sequence number, so
+// fans who left ahead of you still count until the promoter passes them.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ports/queue_store.hpp"
+
+namespace concert::adapters::inproc {
+
+class InprocQueueStore final : public ports::QueueStore {
+ public:
+  // At most `max_tokens` live tokens at once; enter() beyond that throws
+  // ports::QueueFull so memory stays bounded.
+  explicit InprocQueueStore(std::size_t max_tokens = 2'000'000);
+
+  ports::EnterResult enter(domain::Id schedule_id, const domain::UserId& user, domain::TimePoint now,
+                           bool pre_open) override;
+  std::optional<domain::QueueToken> status(const std::string& token, domain::TimePoint now) override;
+  bool leave(const std::string& token) override;
+  void mark_used(domain::Id schedule_id, const domain::UserId& user) override;
+  void shuffle_pre_queue(domain::Id schedule_id, std::uint64_t seed) override;
+  std::vector<domain::QueueToken> promote(domain::Id schedule_id, int count, domain::TimePoint now, domain::Millis active_ttl) override;
+  int expire(domain::Id schedule_id, domain::TimePoint now, domain::Millis waiting_idle_ttl) override;
+  ports::QueueCounts counts(domain::Id schedule_id) override;
+  int admitted_since(domain::Id schedule_id, domain::TimePoint since) override;
+
+ private:
+  struct Entry {
+    domain::QueueToken token;
+    std::int64_t seq = 0;  // 0 while in the unordered pre-queue
+    domain::TimePoint last_seen;
+  };
+  struct Line {
+    std::int64_t next_seq = 1;
+    std::int64_t serving_seq = 0;            // seq of the last fan promoted
+    std::map<std::int64_t, std::string> waiting;  // seq -> token, FIFO
+    std::vector<std::string> pre_queue;      // entered before opening, order not yet drawn
+    bool pre_queue_drawn = false;
+    std::set<std::pair<domain::TimePoint, std::string>> active;  // by active_until
+    std::deque<domain::TimePoint> admissions;  // recent promotion times, oldest first
+  };
+
+  Line& line(domain::Id schedule_id);
+  void draw_pre_queue(Line& line, std::uint64_t seed);
+  void finish(Entry& entry, domain::TokenStatus status);  // removes a token that is no longer live
+  domain::QueueToken view(const Entry& entry, const Line& line) const;
+
+  std::mutex mutex_;
+  std::size_t max_tokens_;
+  std::unordered_map<std::string, Entry> tokens_;
+  std::map<std::pair<domain::Id, domain::UserId>, std::string> live_by_user_;
+  std::unordered_map<domain::Id, Line> lines_;
+};
+
+}  // namespace concert::adapters::inproc

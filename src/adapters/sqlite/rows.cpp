@@ -1,0 +1,106 @@
+#include "adapters/sqlite/rows.hpp"
+
+#include "ports/store.hpp"
+
+namespace concert::adapters::sqlite {
+
+namespace {
+
+template <typename E>
+E parse_status(std::optional<E> parsed, const std::string& text) {
+  if (!parsed) throw ports::StoreUnavailable("unknown status '" + text + "' in the database");
+  return *parsed;
+}
+
+}  // namespace
+
+domain::TimePoint time_from(std::int64_t ms) { return domain::TimePoint(domain::Millis(ms)); }
+
+domain::Seat seat_from(const Statement& s) {
+  domain::Seat seat;
+  seat.id = s.int64(0);
+  seat.schedule_id = s.int64(1);
+  seat.section = s.text(2);
+  seat.row = s.text(3);
+  seat.number = static_cast<int>(s.int64(4));
+  seat.grade = s.text(5);
+  seat.price = s.int64(6);
+  const auto status = s.text(7);
+  seat.status = parse_status(domain::seat_status_from(status), status);
+  seat.reservation_id = s.optional_int64(8);
+  if (auto t = s.optional_int64(9)) seat.hold_expires_at = time_from(*t);
+  seat.version = s.int64(10);
+  return seat;
+}
+
+domain::Schedule schedule_from(const Statement& s) {
+  domain::Schedule sc;
+  sc.id = s.int64(0);
+  sc.concert_id = s.int64(1);
+  sc.starts_at = time_from(s.int64(2));
+  sc.sales_open_at = time_from(s.int64(3));
+  sc.sales_close_at = time_from(s.int64(4));
+  sc.queue.admit_per_second = static_cast<int>(s.int64(5));
+  sc.queue.max_active = static_cast<int>(s.int64(6));
+  sc.queue.active_ttl_seconds = static_cast<int>(s.int64(7));
+  sc.queue.waiting_idle_ttl_seconds = static_cast<int>(s.int64(8));
+  sc.max_seats_per_user = static_cast<int>(s.int64(9));
+  return sc;
+}
+
+domain::Reservation reservation_from(const Statement& s) {
+  domain::Reservation r;
+  r.id = s.int64(0);
+  r.schedule_id = s.int64(1);
+  r.user_id = s.text(2);
+  const auto status = s.text(3);
+  r.status = parse_status(domain::reservation_status_from(status), status);
+  r.amount = s.int64(4);
+  r.created_at = time_from(s.int64(5));
+  r.expires_at = time_from(s.int64(6));
+  r.pending_payment_id = s.optional_int64(7);
+  r.idempotency_key = s.text(8);
+  r.version = s.int64(9);
+  return r;
+}
+
+domain::Payment payment_from(const Statement& s) {
+  domain::Payment p;
+  p.id = s.int64(0);
+  p.reservation_id = s.int64(1);
+  p.user_id = s.text(2);
+  p.amount = s.int64(3);
+  const auto status = s.text(4);
+  p.status = parse_status(domain::payment_status_from(status), status);
+  p.idempotency_key = s.text(5);
+  p.gateway_tx_id = s.optional_text(6);
+  p.created_at = time_from(s.int64(7));
+  p.updated_at = time_from(s.int64(8));
+  p.version = s.int64(9);
+  return p;
+}
+
+domain::OutboxEvent event_from(const Statement& s) {
+  domain::OutboxEvent e;
+  e.id = s.int64(0);
+  e.event_id = s.text(1);
+  e.event.aggregate_type = s.text(2);
+  e.event.aggregate_id = s.int64(3);
+  e.event.aggregate_version = s.int64(4);
+  e.event.event_type = s.text(5);
+  e.event.payload = s.text(6);
+  e.created_at = time_from(s.int64(7));
+  e.published = !s.is_null(8);
+  return e;
+}
+
+std::string json_id_list(std::span<const domain::Id> ids) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(ids[i]);
+  }
+  return out + "]";
+}
+
+}  // namespace concert::adapters::sqlite

@@ -1,0 +1,23 @@
+#include "app/kpis.hpp"
+
+namespace concert::app {
+
+namespace {
+const std::vector<double> kWaitBuckets{1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600};
+}
+
+Kpis::Kpis(platform::Registry& r)
+    : registry(r),
+      promotions(r.counter("concertd_queue_promotions_total", "Fans promoted from WAITING to ACTIVE", {})),
+      queue_wait_seconds(r.histogram("concertd_queue_wait_seconds", "Time from entering the queue to promotion", {},
+                                     kWaitBuckets)),
+      holds_created(r.counter("concertd_holds_total", "Seat holds created", {})),
+      holds_expired(r.counter("concertd_holds_expired_total", "Seat holds that expired unpaid", {})),
+      payments_approved(r.counter("concertd_payments_total", "Payments by outcome", {{"outcome", "approved"}})),
+      payments_failed(r.counter("concertd_payments_total", "Payments by outcome", {{"outcome", "failed"}})),
+      idempotency_requests(r.counter("concertd_idempotent_requests_total", "Requests carrying an Idempotency-Key", {})),
+      idempotency_conflicts(r.counter("concertd_idempotency_conflicts_total",
+                                      "Idempotency-Key reused with another body or still in flight", {})),
+      events_published(r.counter("concertd_outbox_published_total", "Outbox events published to the sink", {})) {}
+
+}  // namespace concert::app

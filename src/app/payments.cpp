@@ -1,0 +1,201 @@
+#include "app/payments.hpp"
+
+#include "app/outbox.hpp"
+#include "app/transaction.hpp"
+
+namespace concert::app {
+
+using domain::ErrorCode;
+using domain::fail;
+using domain::PaymentStatus;
+using domain::ReservationStatus;
+
+namespace {
+
+std::string charge_key(domain::Id payment_id) { return "pay-" + std::to_string(payment_id); }
+std::string refund_key(domain::Id payment_id) { return "refund-" + std::to_string(payment_id); }
+
+// The answer a finished payment gives when its key is used again.
+domain::Result<domain::Payment> outcome_of(const domain::Payment& p) {
+  switch (p.status) {
+    case PaymentStatus::Declined:
+    case PaymentStatus::Failed:
+      return fail(ErrorCode::PaymentDeclined, "the payment was declined");
+    case PaymentStatus::Voided:
+      return fail(ErrorCode::HoldExpired, "the hold expired before the approval; the charge was refunded");
+    default:
+      return p;
+  }
+}
+
+}  // namespace
+
+domain::Result<domain::Payment> Payments::start(const PayRequest& request) {
+  const auto now = ctx_.clock.now();
+  return in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<domain::Payment> {
+    auto r = tx.find_reservation(request.reservation_id);
+    if (!r || r->user_id != request.user) {
+      return fail(ErrorCode::NotFound, "no reservation " + std::to_string(request.reservation_id));
+    }
+    if (auto existing = tx.find_payment_by_key(request.user, request.idempotency_key)) {
+      if (existing->reservation_id != r->id) {
+        return fail(ErrorCode::KeyReused, "this Idempotency-Key was used for another reservation");
+      }
+      if (existing->status != PaymentStatus::Pending) return outcome_of(*existing);
+      tx.claim_for_payment(r->id, existing->id);  // resume: keep (or retake) the claim
+      return *existing;
+    }
+    if (r->status == ReservationStatus::Paid) return fail(ErrorCode::InvalidState, "the reservation is already paid");
+    if (r->status == ReservationStatus::Expired || (r->status == ReservationStatus::Held && r->expires_at <= now)) {
+      return fail(ErrorCode::HoldExpired, "the hold expired; hold the seats again");
+    }
+    if (r->status != ReservationStatus::Held) {
+      return fail(ErrorCode::InvalidState, "the reservation is " + std::string(to_string(r->status)));
+    }
+    domain::Payment p;
+    p.reservation_id = r->id;
+    p.user_id = request.user;
+    p.amount = r->amount;
+    p.status = PaymentStatus::Pending;
+    p.idempotency_key = request.idempotency_key;
+    p.created_at = p.updated_at = now;
+    p.version = 1;
+    p.id = tx.insert_payment(p);
+    if (!tx.claim_for_payment(r->id, p.id)) {
+      return fail(ErrorCode::PaymentInProgress, "another payment for this reservation is in progress");
+    }
+    record(tx, p, "PaymentRequested", now);
+    return p;
+  });
+}
+
+domain::Result<PaymentView> Payments::pay(const PayRequest& request) {
+  auto payment = start(request);
+  if (!payment) return tl::unexpected(payment.error());
+  if (payment->status != PaymentStatus::Pending) {  // the key's payment already finished
+    auto r = ctx_.store.begin(ports::TxMode::Read)->find_reservation(payment->reservation_id);
+    return PaymentView{*payment, *r};
+  }
+
+  const auto result = ctx_.gateway.charge({charge_key(payment->id), payment->amount, request.user, request.reservation_id});
+  switch (result.outcome) {
+    case ports::GatewayOutcome::Approved:
+      return settle_approved(*payment, result.gateway_tx_id);
+    case ports::GatewayOutcome::Declined:
+      return settle_declined(*payment, result);
+    case ports::GatewayOutcome::Unknown:
+      break;
+  }
+  // Outcome unknown: the payment stays PENDING and claimed; a retry with the same
+  // key asks the gateway again under the same key, which cannot charge twice.
+  ctx_.kpis.payments_failed.inc();
+  return fail(ErrorCode::Unavailable, "the payment gateway did not answer; retry with the same Idempotency-Key");
+}
+
+domain::Result<PaymentView> Payments::settle_approved(const domain::Payment& payment, const std::string& gateway_tx_id) {
+  const auto now = ctx_.clock.now();
+  auto settled = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
+    auto r = tx.find_reservation(payment.reservation_id);
+    const int seats = static_cast<int>(r->seat_ids.size());
+    if (r->status == ReservationStatus::Held) {
+      // Still ours (even if its expiry is due but not swept: nobody else could take the seats).
+      if (tx.sell_held_seats(r->id) != seats) return fail(ErrorCode::HoldExpired, "seats no longer held");
+      tx.transition_reservation(r->id, ReservationStatus::Held, ReservationStatus::Paid);
+    } else if (r->status == ReservationStatus::Expired) {
+      // Late approval: accepted only if every seat is still AVAILABLE to retake (SPEC §4).
+      if (tx.retake_seats(r->seat_ids, r->id) != seats) return fail(ErrorCode::HoldExpired, "seats were taken");
+      tx.transition_reservation(r->id, ReservationStatus::Expired, ReservationStatus::Paid);
+    } else {
+      return fail(ErrorCode::HoldExpired, "the reservation is " + std::string(to_string(r->status)));
+    }
+    r->status = ReservationStatus::Paid;
+    ++r->version;
+    record(tx, *r, "ReservationPaid", now);
+    tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Approved, gateway_tx_id, now);
+    tx.clear_payment_claim(r->id, payment.id);
+    auto p = *tx.find_payment(payment.id);
+    record(tx, p, "PaymentApproved", now);
+    return PaymentView{p, *r};
+  });
+  if (!settled && settled.error().code == ErrorCode::HoldExpired) return void_late(payment, gateway_tx_id);
+  if (settled) {
+    ctx_.seat_maps.invalidate(settled->reservation.schedule_id);
+    ctx_.queue.mark_used(settled->reservation.schedule_id, settled->reservation.user_id);
+    ctx_.kpis.payments_approved.inc();
+  }
+  return settled;
+}
+
+domain::Result<PaymentView> Payments::void_late(const domain::Payment& payment, const std::string& gateway_tx_id) {
+  const auto now = ctx_.clock.now();
+  auto voided = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
+    if (!tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Voided, gateway_tx_id, now)) {
+      return fail(ErrorCode::InvalidState, "the payment changed meanwhile");
+    }
+    auto p = *tx.find_payment(payment.id);
+    record(tx, p, "PaymentVoided", now);
+    tx.clear_payment_claim(p.reservation_id, p.id);
+    return PaymentView{p, *tx.find_reservation(p.reservation_id)};
+  });
+  if (!voided) return tl::unexpected(voided.error());
+  // The money goes back: the approval could not be honoured.
+  ctx_.gateway.refund(refund_key(payment.id), gateway_tx_id, payment.amount);
+  ctx_.kpis.payments_failed.inc();
+  return fail(ErrorCode::HoldExpired, "the hold expired before the approval and its seats were taken; the charge was refunded");
+}
+
+domain::Result<PaymentView> Payments::settle_declined(const domain::Payment& payment,
+                                                     const ports::GatewayResult& result) {
+  const auto now = ctx_.clock.now();
+  auto declined = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
+    if (!tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Declined, result.gateway_tx_id, now)) {
+      return fail(ErrorCode::InvalidState, "the payment changed meanwhile");
+    }
+    auto p = *tx.find_payment(payment.id);
+    record(tx, p, "PaymentDeclined", now);
+    tx.clear_payment_claim(p.reservation_id, p.id);
+    return PaymentView{p, *tx.find_reservation(p.reservation_id)};
+  });
+  if (!declined) return tl::unexpected(declined.error());
+  ctx_.kpis.payments_failed.inc();
+  return fail(ErrorCode::PaymentDeclined, "the payment was declined: " + result.reason);
+}
+
+domain::Result<domain::Payment> Payments::get(const domain::UserId& user, domain::Id payment_id) {
+  auto p = ctx_.store.begin(ports::TxMode::Read)->find_payment(payment_id);
+  if (!p || p->user_id != user) return fail(ErrorCode::NotFound, "no payment " + std::to_string(payment_id));
+  return *p;
+}
+
+domain::Result<PaymentView> Payments::refund(const domain::UserId& user, domain::Id payment_id) {
+  auto p = get(user, payment_id);
+  if (!p) return tl::unexpected(p.error());
+  if (p->status != PaymentStatus::Approved) {
+    return fail(ErrorCode::InvalidState, "only an APPROVED payment can be refunded; this one is " +
+                                             std::string(to_string(p->status)));
+  }
+  const auto result = ctx_.gateway.refund(refund_key(p->id), p->gateway_tx_id.value_or(""), p->amount);
+  if (result.outcome != ports::GatewayOutcome::Approved) {
+    return fail(ErrorCode::Unavailable, "the payment gateway did not confirm the refund; retry");
+  }
+  const auto now = ctx_.clock.now();
+  auto refunded = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
+    if (!tx.transition_payment(p->id, PaymentStatus::Approved, PaymentStatus::Refunded, std::nullopt, now)) {
+      return fail(ErrorCode::InvalidState, "the payment was refunded meanwhile");
+    }
+    auto payment = *tx.find_payment(p->id);
+    record(tx, payment, "PaymentRefunded", now);
+    auto r = *tx.find_reservation(payment.reservation_id);
+    if (tx.transition_reservation(r.id, ReservationStatus::Paid, ReservationStatus::Refunded)) {
+      tx.release_seats(r.id, domain::SeatStatus::Sold);
+      r.status = ReservationStatus::Refunded;
+      ++r.version;
+      record(tx, r, "ReservationRefunded", now);
+    }
+    return PaymentView{payment, r};
+  });
+  if (refunded) ctx_.seat_maps.invalidate(refunded->reservation.schedule_id);
+  return refunded;
+}
+
+}  // namespace concert::app

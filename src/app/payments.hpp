@@ -1,0 +1,43 @@
+// Checkout and refunds (SPEC §3, §4). No transaction is open while the gateway
+// is called: transaction 1 records a PENDING payment and claims the reservation,
+// the gateway is called with the payment id as its idempotency key, transaction 2
+// applies the outcome. A retry with the same Idempotency-Key resumes the same
+// PENDING payment, so a timeout can never lead to a second charge (I3).
+#pragma once
+
+#include <string>
+
+#include "app/context.hpp"
+#include "domain/errors.hpp"
+
+namespace concert::app {
+
+struct PayRequest {
+  domain::UserId user;
+  domain::Id reservation_id = 0;
+  std::string idempotency_key;
+};
+
+struct PaymentView {
+  domain::Payment payment;
+  domain::Reservation reservation;
+};
+
+class Payments {
+ public:
+  explicit Payments(AppContext& ctx) : ctx_(ctx) {}
+
+  domain::Result<PaymentView> pay(const PayRequest& request);
+  domain::Result<domain::Payment> get(const domain::UserId& user, domain::Id payment_id);
+  domain::Result<PaymentView> refund(const domain::UserId& user, domain::Id payment_id);
+
+ private:
+  domain::Result<domain::Payment> start(const PayRequest& request);
+  domain::Result<PaymentView> settle_approved(const domain::Payment& payment, const std::string& gateway_tx_id);
+  domain::Result<PaymentView> settle_declined(const domain::Payment& payment, const ports::GatewayResult& result);
+  domain::Result<PaymentView> void_late(const domain::Payment& payment, const std::string& gateway_tx_id);
+
+  AppContext& ctx_;
+};
+
+}  // namespace concert::app

@@ -1,0 +1,27 @@
+// One profile's adapters behind the ports, owned together.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "ports/clock.hpp"
+#include "ports/event_sink.hpp"
+#include "ports/payment_gateway.hpp"
+#include "ports/queue_store.hpp"
+#include "ports/seat_map_cache.hpp"
+#include "ports/store.hpp"
+
+namespace concert::bootstrap {
+
+struct AdapterSet {
+  std::shared_ptr<void> instance_guard;  // e.g. the embedded lock file; released last
+  std::unique_ptr<ports::Clock> clock;
+  std::unique_ptr<ports::Store> store;
+  std::unique_ptr<ports::QueueStore> queue;
+  std::unique_ptr<ports::SeatMapCache> seat_maps;
+  std::unique_ptr<ports::PaymentGateway> gateway;
+  std::unique_ptr<ports::EventSink> sink;
+  std::function<bool()> ready;  // every dependency reachable
+};
+
+}  // namespace concert::bootstrap

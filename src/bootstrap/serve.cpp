@@ -1,0 +1,152 @@
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+
+#include "bootstrap/serve.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <thread>
+
+#include "adapters/http/api.hpp"
+#include "adapters/http/server.hpp"
+#include "adapters/sqlite/sqlite_store.hpp"
+#include "app/services.hpp"
+#include "app/worker_loop.hpp"
+#include "app/workers.hpp"
+#include "bootstrap/embedded.hpp"
+#include "platform/logging.hpp"
+
+namespace concert::bootstrap {
+
+namespace {
+
+domain::Result<AdapterSet> open_profile(const platform::Config& config) {
+  if (config.profile == "embedded") return open_embedded(config);
+  return domain::fail(domain::ErrorCode::InvalidInput,
+                      "profile '" + config.profile + "' is not available in this build; use --profile embedded");
+}
+
+app::AppSettings settings_from(const platform::Config& c) {
+  app::AppSettings s;
+  s.hold_ttl = std::chrono::seconds(c.hold_ttl_seconds);
+  s.default_queue = {c.admit_per_second, c.max_active, c.active_ttl_seconds, c.waiting_idle_ttl_seconds};
+  s.default_max_seats_per_user = c.max_seats_per_user;
+  s.idempotency_ttl = std::chrono::hours(c.idempotency_ttl_hours);
+  s.relay_batch = c.relay_batch;
+  return s;
+}
+
+// The background workers this instance runs (SPEC §7 --workers).
+std::vector<std::unique_ptr<app::PeriodicWorker>> start_workers(const platform::Config& c, app::AppContext& ctx,
+                                                                app::Services& services, ports::EventSink& sink) {
+  std::vector<std::unique_ptr<app::PeriodicWorker>> workers;
+  auto ms = [](int v) { return std::chrono::milliseconds(v); };
+  if (c.workers.contains("promotion")) {
+    auto w = std::make_shared<app::PromotionWorker>(ctx, services.schedules);
+    workers.push_back(std::make_unique<app::PeriodicWorker>("promotion", ms(c.promotion_interval_ms), [w] {
+      w->tick();
+      return false;
+    }));
+  }
+  if (c.workers.contains("expiry")) {
+    auto w = std::make_shared<app::ExpirySweeper>(ctx);
+    workers.push_back(std::make_unique<app::PeriodicWorker>(
+        "expiry", ms(c.sweep_interval_ms), [w, batch = ctx.settings.sweep_batch] { return w->tick() == batch; }));
+  }
+  if (c.workers.contains("relay")) {
+    auto w = std::make_shared<app::OutboxRelay>(ctx, sink);
+    workers.push_back(std::make_unique<app::PeriodicWorker>(
+        "relay", ms(c.relay_interval_ms), [w, batch = ctx.settings.relay_batch] { return w->tick() == batch; }));
+  }
+  if (c.workers.contains("purge")) {
+    auto w = std::make_shared<app::IdempotencyPurger>(ctx);
+    workers.push_back(std::make_unique<app::PeriodicWorker>("purge", std::chrono::minutes(1), [w] {
+      return w->tick() > 0;
+    }));
+  }
+  return workers;
+}
+
+}  // namespace
+
+domain::Result<void> migrate(const platform::Config& config) {
+  if (config.profile != "embedded") return open_profile(config).map([](auto&&) {});
+  try {
+    std::filesystem::create_directories(config.data_dir);
+    adapters::sqlite::migrate_sqlite(embedded_database_path(config));
+  } catch (const std::exception& e) {
+    return domain::fail(domain::ErrorCode::Unavailable, e.what());
+  }
+  spdlog::info("migrations applied to {}", embedded_database_path(config));
+  return {};
+}
+
+domain::Result<void> serve(const platform::Config& config) {
+  auto adapters = open_profile(config);
+  if (!adapters) return tl::unexpected(adapters.error());
+
+  platform::Registry registry;
+  app::Kpis kpis(registry);
+  app::AppContext ctx{*adapters->store, *adapters->queue, *adapters->seat_maps, *adapters->gateway,
+                      *adapters->clock, settings_from(config), kpis};
+  app::Services services(ctx);
+  if (config.demo && services.admin.seed_demo()) {
+    platform::log_json(spdlog::level::info, {{"msg", "seeded demo concert"}, {"schedules", 2}, {"seatsEach", 1000}});
+  }
+
+  auto workers = start_workers(config, ctx, services, *adapters->sink);
+  http::BlockingPool pool(config.db_threads, static_cast<std::size_t>(config.db_queue_limit));
+  http::Api api(http::ApiContext{services, pool, registry, adapters->ready}, config.jwt_secret);
+
+  boost::asio::io_context ioc(config.io_threads);
+  http::ServerOptions options;
+  options.host = config.listen_host;
+  options.port = config.listen_port;
+  options.io_threads = config.io_threads;
+  options.body_limit = static_cast<std::size_t>(config.body_limit_bytes);
+  options.header_limit = static_cast<std::size_t>(config.header_limit_bytes);
+  options.max_connections = config.max_connections;
+  options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
+  options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
+  std::unique_ptr<http::HttpServer> server;
+  try {
+    server = std::make_unique<http::HttpServer>(ioc, options,
+                                                [&api](http::Request r) { return api.handle(std::move(r)); });
+    server->start();
+  } catch (const std::exception& e) {
+    return domain::fail(domain::ErrorCode::Unavailable,
+                        "cannot listen on " + config.listen_host + ":" + std::to_string(config.listen_port) + ": " + e.what());
+  }
+  platform::log_json(spdlog::level::info,
+                     {{"msg", "listening"},
+                      {"address", config.listen_host + ":" + std::to_string(server->bound_port())},
+                      {"profile", config.profile},
+                      {"dataDir", config.data_dir}});
+
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    platform::log_json(spdlog::level::info, {{"msg", "shutting down"}, {"signal", signal}});
+    server->stop();
+  });
+
+  std::vector<std::thread> io_threads;
+  for (int i = 1; i < config.io_threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : io_threads) t.join();
+
+  // In-flight requests are answered; now stop the workers and flush the outbox.
+  workers.clear();
+  pool.stop();
+  try {
+    app::OutboxRelay relay(ctx, *adapters->sink);
+    while (relay.tick() == ctx.settings.relay_batch) {
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("final outbox flush failed (events stay queued for the next start): {}", e.what());
+  }
+  platform::log_json(spdlog::level::info, {{"msg", "stopped"}});
+  return {};
+}
+
+}  // namespace concert::bootstrap

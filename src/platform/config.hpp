@@ -1,0 +1,71 @@
+// Every tunable of concertd with its default (SPEC §7). Sources, in order: the
+// profile's defaults, a JSON file (keys are these field names), CONCERTD_*
+// environment variables, command-line flags (applied by main.cpp).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "domain/errors.hpp"
+
+namespace concert::platform {
+
+struct Config {
+  std::string profile = "embedded";
+  std::string listen_host = "127.0.0.1";
+  unsigned short listen_port = 8080;
+  std::string data_dir = "./concertd-data";
+  std::string jwt_secret;  // never logged
+  bool demo = false;
+  std::set<std::string> workers{"promotion", "expiry", "relay", "purge"};
+  std::string log_level = "info";
+
+  // Threads and bounds.
+  int io_threads = 2;
+  int db_threads = 4;
+  int db_queue_limit = 2048;
+  int body_limit_bytes = 64 * 1024;
+  int header_limit_bytes = 8 * 1024;
+  int max_connections = 10'000;
+  int read_timeout_ms = 10'000;
+  int idle_timeout_ms = 30'000;
+
+  // Sale rules and workers.
+  int hold_ttl_seconds = 300;
+  int sweep_interval_ms = 500;
+  int relay_interval_ms = 200;
+  int relay_batch = 500;
+  int promotion_interval_ms = 100;
+  int idempotency_ttl_hours = 24;
+  int admit_per_second = 50;
+  int max_active = 500;
+  int active_ttl_seconds = 600;
+  int waiting_idle_ttl_seconds = 120;
+  int max_seats_per_user = 4;
+
+  // The embedded sandbox payment gateway.
+  long long sandbox_decline_over_amount = 1'000'000;
+  int sandbox_latency_ms = 0;
+
+  // The production profile (read by its adapters).
+  std::string mysql_url;
+  std::string redis_url;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const char*)>;
+
+Config defaults_for(std::string_view profile);
+domain::Result<void> apply_file(Config& config, const std::string& path);
+domain::Result<void> apply_env(Config& config, const EnvLookup& getenv);
+domain::Result<std::pair<std::string, unsigned short>> parse_listen(std::string_view text);
+domain::Result<std::set<std::string>> parse_workers(std::string_view text);
+// Makes sure a JWT secret is configured. Embedded: reads or creates
+// <data_dir>/jwt-secret (mode 0600) and returns a note saying so; other profiles
+// must be given one. Returns an empty note when the secret came from elsewhere.
+domain::Result<std::string> ensure_jwt_secret(Config& config);
+
+}  // namespace concert::platform

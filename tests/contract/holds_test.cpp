@@ -1,0 +1,138 @@
+// Seat holds: all-or-nothing, token rules, limits, cancel, expiry (SPEC §3, §4, I1, I5, I6).
+#include "contract_fixture.hpp"
+
+namespace concert::testing {
+namespace {
+
+using domain::ErrorCode;
+using domain::ReservationStatus;
+using domain::SeatStatus;
+
+class Holds : public ContractTest {};
+CONCERT_CONTRACT_SUITE(Holds);
+
+std::vector<domain::Id> first_seats(AppFixture& f, domain::Id schedule_id, int n) {
+  auto seats = f.store->begin(ports::TxMode::Read)->list_seats(schedule_id);
+  std::vector<domain::Id> ids;
+  for (int i = 0; i < n; ++i) ids.push_back(seats.at(static_cast<std::size_t>(i)).id);
+  return ids;
+}
+
+TEST_P(Holds, HoldMarksSeatsHeldAndPricesTheReservation) {
+  auto s = f->make_schedule(20);
+  auto ids = first_seats(*f, s.id, 2);
+  auto r = f->hold("alice", s.id, ids);
+  EXPECT_EQ(r.status, ReservationStatus::Held);
+  EXPECT_EQ(r.amount, 100'000);
+  EXPECT_EQ(r.expires_at, f->clock.now() + std::chrono::seconds(60));
+  for (auto id : ids) {
+    EXPECT_EQ(seat(s.id, id).status, SeatStatus::Held);
+    EXPECT_EQ(seat(s.id, id).reservation_id, r.id);
+  }
+  expect_invariants({s.id});
+}
+
+TEST_P(Holds, OnlyAnActiveTokenOfThatScheduleAndUserMayHold) {
+  auto s = f->make_schedule(20, {1, 1, 600, 120});
+  auto other = f->make_schedule(20);
+  auto ids = first_seats(*f, s.id, 1);
+  // No token at all.
+  auto none = f->services->reservations.hold({"alice", s.id, ids, "", "k1"});
+  EXPECT_EQ(none.error().code, ErrorCode::TokenNotActive);
+  // A waiting token: bob is behind alice and max_active is 1.
+  auto alice = f->admit("alice", s.id);
+  auto bob = f->services->queue.enter("bob", s.id)->token.token;
+  EXPECT_EQ(f->services->reservations.hold({"bob", s.id, ids, bob, "k2"}).error().code, ErrorCode::TokenNotActive);
+  // Alice's token used by someone else, or for another schedule.
+  EXPECT_EQ(f->services->reservations.hold({"mallory", s.id, ids, alice, "k3"}).error().code, ErrorCode::TokenNotActive);
+  auto other_ids = first_seats(*f, other.id, 1);
+  EXPECT_EQ(f->services->reservations.hold({"alice", other.id, other_ids, alice, "k4"}).error().code,
+            ErrorCode::TokenNotActive);
+  EXPECT_TRUE(f->services->reservations.hold({"alice", s.id, ids, alice, "k5"}));
+  expect_invariants({s.id, other.id});
+}
+
+TEST_P(Holds, AllOrNothingWhenOneSeatIsTaken) {
+  auto s = f->make_schedule(20);
+  auto ids = first_seats(*f, s.id, 3);
+  f->hold("alice", s.id, {ids[0]});
+  auto token = f->admit("bob", s.id);
+  auto taken = f->services->reservations.hold({"bob", s.id, {ids[1], ids[0]}, token, "b1"});
+  ASSERT_FALSE(taken);
+  EXPECT_EQ(taken.error().code, ErrorCode::SeatTaken);
+  EXPECT_EQ(seat(s.id, ids[1]).status, SeatStatus::Available);  // nothing half-held
+  expect_invariants({s.id});
+}
+
+TEST_P(Holds, BadSeatsAreRejectedWith422Semantics) {
+  auto s = f->make_schedule(20);
+  auto other = f->make_schedule(20);
+  auto token = f->admit("alice", s.id);
+  auto foreign = first_seats(*f, other.id, 1);
+  auto own = first_seats(*f, s.id, 5);
+  auto hold = [&](std::vector<domain::Id> ids) {
+    return f->services->reservations.hold({"alice", s.id, std::move(ids), token, "k"});
+  };
+  EXPECT_EQ(hold({999'999}).error().code, ErrorCode::BadSeats);
+  EXPECT_EQ(hold(foreign).error().code, ErrorCode::BadSeats);
+  EXPECT_EQ(hold(own).error().code, ErrorCode::BadSeats);  // 5 > 4
+  EXPECT_EQ(hold({own[0], own[0]}).error().code, ErrorCode::BadSeats);
+  EXPECT_EQ(hold({}).error().code, ErrorCode::BadSeats);
+  EXPECT_EQ(seat(s.id, own[0]).status, SeatStatus::Available);
+}
+
+TEST_P(Holds, SeatLimitSpansLiveReservationsAndCancelFreesIt) {
+  auto s = f->make_schedule(20);
+  auto ids = first_seats(*f, s.id, 6);
+  auto token = f->admit("alice", s.id);
+  auto first = f->services->reservations.hold({"alice", s.id, {ids[0], ids[1], ids[2]}, token, "a"});
+  ASSERT_TRUE(first);
+  auto over = f->services->reservations.hold({"alice", s.id, {ids[3], ids[4]}, token, "b"});
+  EXPECT_EQ(over.error().code, ErrorCode::SeatLimitReached);
+  ASSERT_TRUE(f->services->reservations.cancel("alice", first->id));
+  EXPECT_TRUE(f->services->reservations.hold({"alice", s.id, {ids[3], ids[4]}, token, "c"}));
+  expect_invariants({s.id});
+}
+
+TEST_P(Holds, CancelReleasesSeatsOnceAndOnlyForTheOwner) {
+  auto s = f->make_schedule(20);
+  auto ids = first_seats(*f, s.id, 2);
+  auto r = f->hold("alice", s.id, ids);
+  EXPECT_EQ(f->services->reservations.cancel("bob", r.id).error().code, ErrorCode::NotFound);
+  auto cancelled = f->services->reservations.cancel("alice", r.id);
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(cancelled->status, ReservationStatus::Cancelled);
+  EXPECT_EQ(seat(s.id, ids[0]).status, SeatStatus::Available);
+  EXPECT_EQ(f->services->reservations.cancel("alice", r.id).error().code, ErrorCode::InvalidState);
+  expect_invariants({s.id});
+}
+
+TEST_P(Holds, ExpiredHoldsAreSweptAndTheirSeatsFreed) {
+  auto s = f->make_schedule(20);
+  auto ids = first_seats(*f, s.id, 2);
+  auto r = f->hold("alice", s.id, ids);
+  f->clock.advance(std::chrono::seconds(59));
+  EXPECT_EQ(f->sweeper->tick(), 0);
+  f->clock.advance(std::chrono::seconds(1));
+  EXPECT_EQ(f->sweeper->tick(), 1);
+  EXPECT_EQ(f->services->reservations.get("alice", r.id)->status, ReservationStatus::Expired);
+  EXPECT_EQ(seat(s.id, ids[0]).status, SeatStatus::Available);
+  EXPECT_EQ(f->sweeper->tick(), 0);  // once only
+  expect_invariants({s.id});
+}
+
+TEST_P(Holds, SeatMapReflectsHoldsThroughTheCache) {
+  auto s = f->make_schedule(20);
+  auto ids = first_seats(*f, s.id, 1);
+  auto before = f->services->catalog.seat_map(s.id);
+  ASSERT_TRUE(before);
+  EXPECT_EQ(f->services->catalog.seat_map(s.id)->etag, before->etag);  // served from cache
+  f->hold("alice", s.id, ids);
+  auto after = f->services->catalog.seat_map(s.id);
+  EXPECT_NE(after->etag, before->etag);
+  EXPECT_NE(after->body.find("\"HELD\""), std::string::npos);
+  EXPECT_EQ(f->services->catalog.seat_map(424242).error().code, ErrorCode::NotFound);
+}
+
+}  // namespace
+}  // namespace concert::testing

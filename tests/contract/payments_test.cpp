@@ -1,0 +1,186 @@
+// Checkout, declines, late approvals, refunds and gateway timeouts (SPEC §3, §4, I2, I3, I6).
+#include <fstream>
+#include <thread>
+
+#include "contract_fixture.hpp"
+
+namespace concert::testing {
+namespace {
+
+using domain::ErrorCode;
+using domain::PaymentStatus;
+using domain::ReservationStatus;
+using domain::SeatStatus;
+
+class Payments : public ContractTest {
+ protected:
+  std::vector<domain::Id> seats(domain::Id schedule_id, int from, int n) {
+    auto all = f->store->begin(ports::TxMode::Read)->list_seats(schedule_id);
+    std::vector<domain::Id> ids;
+    for (int i = from; i < from + n; ++i) ids.push_back(all.at(static_cast<std::size_t>(i)).id);
+    return ids;
+  }
+  int ledger_charges() {
+    std::ifstream in(f->ledger_path());
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) n += line.find("\"kind\":\"charge\"") != std::string::npos;
+    return n;
+  }
+};
+CONCERT_CONTRACT_SUITE(Payments);
+
+TEST_P(Payments, PayingSellsTheSeatsAndFreesTheQueueSlot) {
+  auto s = f->make_schedule(20);
+  auto ids = seats(s.id, 0, 2);
+  auto r = f->hold("alice", s.id, ids);
+  EXPECT_EQ(f->queue->counts(s.id).active, 1);
+  auto paid = f->services->payments.pay({"alice", r.id, "pay-1"});
+  ASSERT_TRUE(paid) << paid.error().detail;
+  EXPECT_EQ(paid->payment.status, PaymentStatus::Approved);
+  EXPECT_EQ(paid->payment.amount, r.amount);
+  EXPECT_EQ(paid->reservation.status, ReservationStatus::Paid);
+  EXPECT_EQ(seat(s.id, ids[0]).status, SeatStatus::Sold);
+  EXPECT_EQ(f->queue->counts(s.id).active, 0);  // paying frees the slot at once
+  expect_invariants({s.id});
+}
+
+TEST_P(Payments, SameKeyAgainChargesNothingNew) {
+  auto s = f->make_schedule(20);
+  auto r = f->hold("alice", s.id, seats(s.id, 0, 1));
+  auto first = f->services->payments.pay({"alice", r.id, "k"});
+  auto again = f->services->payments.pay({"alice", r.id, "k"});
+  ASSERT_TRUE(first && again);
+  EXPECT_EQ(first->payment.id, again->payment.id);
+  EXPECT_EQ(ledger_charges(), 1);
+  // Another key for a paid reservation is refused without charging.
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k2"}).error().code, ErrorCode::InvalidState);
+  EXPECT_EQ(ledger_charges(), 1);
+  expect_invariants({s.id});
+}
+
+TEST_P(Payments, DeclinedPaymentKeepsTheHoldAndCanBeRetriedWithANewKey) {
+  auto s = f->make_schedule(20, {}, 4, 2'000'000);  // above the sandbox's decline limit
+  auto r = f->hold("alice", s.id, seats(s.id, 0, 1));
+  auto declined = f->services->payments.pay({"alice", r.id, "k1"});
+  EXPECT_EQ(declined.error().code, ErrorCode::PaymentDeclined);
+  EXPECT_EQ(f->services->reservations.get("alice", r.id)->status, ReservationStatus::Held);
+  // The claim was released: a new attempt reaches the gateway (and is declined again).
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k2"}).error().code, ErrorCode::PaymentDeclined);
+  EXPECT_EQ(ledger_charges(), 2);
+  expect_invariants({s.id});
+}
+
+TEST_P(Payments, PayingAnExpiredHoldIsGoneAndChargesNothing) {
+  auto s = f->make_schedule(20);
+  auto r = f->hold("alice", s.id, seats(s.id, 0, 1));
+  f->clock.advance(std::chrono::seconds(61));
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::HoldExpired);  // not yet swept
+  f->sweeper->tick();
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k3"}).error().code, ErrorCode::HoldExpired);
+  EXPECT_EQ(ledger_charges(), 0);
+  expect_invariants({s.id});
+}
+
+TEST_P(Payments, LateApprovalRetakesSeatsStillAvailable) {
+  auto s = f->make_schedule(20);
+  auto ids = seats(s.id, 0, 2);
+  auto r = f->hold("alice", s.id, ids);
+  f->gateway->before_charge = [&] {  // the approval lands after the hold expired and was swept
+    f->clock.advance(std::chrono::seconds(61));
+    f->sweeper->tick();
+  };
+  auto paid = f->services->payments.pay({"alice", r.id, "k"});
+  ASSERT_TRUE(paid) << paid.error().detail;
+  EXPECT_EQ(paid->reservation.status, ReservationStatus::Paid);
+  EXPECT_EQ(seat(s.id, ids[1]).status, SeatStatus::Sold);
+  expect_invariants({s.id});
+}
+
+TEST_P(Payments, LateApprovalWhoseSeatWasTakenIsVoidedAndRefunded) {
+  auto s = f->make_schedule(20);
+  auto ids = seats(s.id, 0, 2);
+  auto r = f->hold("alice", s.id, ids);
+  f->gateway->before_charge = [&] {
+    f->gateway->before_charge = nullptr;
+    f->clock.advance(std::chrono::seconds(61));
+    f->sweeper->tick();
+    f->hold("bob", s.id, {ids[1]});  // bob takes one of alice's released seats
+  };
+  auto paid = f->services->payments.pay({"alice", r.id, "k"});
+  EXPECT_EQ(paid.error().code, ErrorCode::HoldExpired);
+  auto payments = f->store->begin(ports::TxMode::Read)->list_payments_for(r.id);
+  ASSERT_EQ(payments.size(), 1u);
+  EXPECT_EQ(payments[0].status, PaymentStatus::Voided);
+  EXPECT_EQ(f->services->reservations.get("alice", r.id)->status, ReservationStatus::Expired);
+  EXPECT_EQ(seat(s.id, ids[0]).status, SeatStatus::Available);  // the retake rolled back whole
+  std::ifstream ledger(f->ledger_path());
+  std::string text((std::istreambuf_iterator<char>(ledger)), {});
+  EXPECT_NE(text.find("\"kind\":\"refund\""), std::string::npos);
+  // A replay of the same key gives the same answer and charges nothing more.
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::HoldExpired);
+  EXPECT_EQ(ledger_charges(), 1);
+  expect_invariants({s.id});
+}
+
+TEST_P(Payments, GatewayTimeoutThenRetryWithSameKeyChargesOnce) {
+  auto s = f->make_schedule(20);
+  auto r = f->hold("alice", s.id, seats(s.id, 0, 1));
+  f->gateway->unknown_outcomes_left = 1;  // charged, but the answer is lost
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::Unavailable);
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "other"}).error().code, ErrorCode::PaymentInProgress);
+  auto retried = f->services->payments.pay({"alice", r.id, "k"});
+  ASSERT_TRUE(retried) << retried.error().detail;
+  EXPECT_EQ(retried->payment.status, PaymentStatus::Approved);
+  EXPECT_EQ(ledger_charges(), 1);
+  expect_invariants({s.id});
+}
+
+TEST_P(Payments, ConcurrentPaymentsForOneReservationApproveExactlyOne) {
+  auto s = f->make_schedule(20);
+  auto r = f->hold("alice", s.id, seats(s.id, 0, 2));
+  std::atomic<int> approved{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      auto p = f->services->payments.pay({"alice", r.id, "key-" + std::to_string(i % 8)});
+      if (p) approved += p->payment.status == PaymentStatus::Approved;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_GE(approved.load(), 1);
+  auto payments = f->store->begin(ports::TxMode::Read)->list_payments_for(r.id);
+  EXPECT_EQ(std::count_if(payments.begin(), payments.end(),
+                          [](const domain::Payment& p) { return p.status == PaymentStatus::Approved; }),
+            1);
+  EXPECT_EQ(ledger_charges(), 1);
+  expect_invariants({s.id});
+}
+
+TEST_P(Payments, RefundReleasesTheSeatsOnce) {
+  auto s = f->make_schedule(20);
+  auto ids = seats(s.id, 0, 1);
+  auto r = f->hold("alice", s.id, ids);
+  auto paid = f->services->payments.pay({"alice", r.id, "k"});
+  ASSERT_TRUE(paid);
+  EXPECT_EQ(f->services->payments.refund("bob", paid->payment.id).error().code, ErrorCode::NotFound);
+  auto refunded = f->services->payments.refund("alice", paid->payment.id);
+  ASSERT_TRUE(refunded);
+  EXPECT_EQ(refunded->payment.status, PaymentStatus::Refunded);
+  EXPECT_EQ(refunded->reservation.status, ReservationStatus::Refunded);
+  EXPECT_EQ(seat(s.id, ids[0]).status, SeatStatus::Available);
+  EXPECT_EQ(f->services->payments.refund("alice", paid->payment.id).error().code, ErrorCode::InvalidState);
+  EXPECT_EQ(f->services->reservations.cancel("alice", r.id).error().code, ErrorCode::InvalidState);
+  expect_invariants({s.id});
+}
+
+TEST_P(Payments, OthersCannotPayOrReadMyReservation) {
+  auto s = f->make_schedule(20);
+  auto r = f->hold("alice", s.id, seats(s.id, 0, 1));
+  EXPECT_EQ(f->services->payments.pay({"bob", r.id, "k"}).error().code, ErrorCode::NotFound);
+  EXPECT_EQ(f->services->reservations.get("bob", r.id).error().code, ErrorCode::NotFound);
+  EXPECT_EQ(ledger_charges(), 0);
+}
+
+}  // namespace
+}  // namespace concert::testing

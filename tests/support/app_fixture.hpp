@@ -1,0 +1,63 @@
+// A whole application over one adapter set, driven directly (no HTTP): the
+// contract suite and the property test run against it. `AdapterKind` selects the
+// adapter set; each test gets fresh storage.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/services.hpp"
+#include "app/workers.hpp"
+#include "ports/event_sink.hpp"
+#include "support/hooked_gateway.hpp"
+#include "support/manual_clock.hpp"
+#include "support/temp_dir.hpp"
+
+namespace concert::testing {
+
+enum class AdapterKind { Embedded };
+std::string to_string(AdapterKind kind);
+std::vector<AdapterKind> all_adapter_kinds();
+
+// Collects published events in memory so tests can check I4.
+class MemorySink final : public ports::EventSink {
+ public:
+  void publish(std::span<const domain::OutboxEvent> events) override;
+  std::vector<domain::OutboxEvent> events() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<domain::OutboxEvent> events_;
+};
+
+struct AppFixture {
+  explicit AppFixture(AdapterKind kind, app::AppSettings settings = {});
+  ~AppFixture();
+
+  // A concert with one schedule of `seats` seats (one section, rows of 10), on sale now.
+  domain::Schedule make_schedule(int seats, domain::QueueSettings queue = {}, int max_seats_per_user = 4,
+                                 domain::Money price = 50'000);
+  // Enters the queue and promotes until the user is ACTIVE; returns the token.
+  std::string admit(const domain::UserId& user, domain::Id schedule_id);
+  // Admits the user and holds the seats; throws if the hold fails.
+  domain::Reservation hold(const domain::UserId& user, domain::Id schedule_id, std::vector<domain::Id> seat_ids);
+  std::string ledger_path() const { return dir.file("ledger.jsonl"); }
+
+  TempDir dir;
+  ManualClock clock;
+  platform::Registry registry;
+  app::Kpis kpis{registry};
+  std::unique_ptr<ports::Store> store;
+  std::unique_ptr<ports::QueueStore> queue;
+  std::unique_ptr<ports::SeatMapCache> seat_maps;
+  std::unique_ptr<HookedGateway> gateway;
+  MemorySink sink;
+  std::unique_ptr<app::AppContext> ctx;
+  std::unique_ptr<app::Services> services;
+  std::unique_ptr<app::PromotionWorker> promoter;
+  std::unique_ptr<app::ExpirySweeper> sweeper;
+  std::unique_ptr<app::OutboxRelay> relay;
+};
+
+}  // namespace concert::testing

@@ -1,0 +1,38 @@
+// Wraps the sandbox gateway so a test can act in the middle of a charge (let a
+// hold expire, make another fan take the seat) or make the gateway time out.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include "ports/payment_gateway.hpp"
+
+namespace concert::testing {
+
+class HookedGateway final : public ports::PaymentGateway {
+ public:
+  explicit HookedGateway(std::unique_ptr<ports::PaymentGateway> inner) : inner_(std::move(inner)) {}
+
+  ports::GatewayResult charge(const ports::ChargeRequest& request) override {
+    if (before_charge) before_charge();
+    if (unknown_outcomes_left > 0) {
+      --unknown_outcomes_left;
+      if (charge_then_time_out) inner_->charge(request);  // charged, but the answer is lost
+      return {ports::GatewayOutcome::Unknown, "", "simulated timeout"};
+    }
+    return inner_->charge(request);
+  }
+  ports::GatewayResult refund(const std::string& key, const std::string& tx, domain::Money amount) override {
+    return inner_->refund(key, tx, amount);
+  }
+
+  std::function<void()> before_charge;
+  std::atomic<int> unknown_outcomes_left{0};
+  bool charge_then_time_out = true;
+
+ private:
+  std::unique_ptr<ports::PaymentGateway> inner_;
+};
+
+}  // namespace concert::testing

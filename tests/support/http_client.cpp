@@ -1,0 +1,93 @@
+#include "support/http_client.hpp"
+
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <optional>
+#include <stdexcept>
+
+namespace concert::testing {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+struct HttpClient::Impl {
+  std::string host;
+  unsigned short port;
+  net::io_context ioc;
+  std::optional<beast::tcp_stream> stream;
+  beast::flat_buffer buffer;
+
+  void connect() {
+    stream.emplace(ioc);
+    stream->expires_after(std::chrono::seconds(10));
+    stream->connect(tcp::endpoint(net::ip::make_address(host), port));
+    buffer.clear();
+  }
+
+  Reply exchange(const bhttp::request<bhttp::string_body>& req) {
+    if (!stream) connect();
+    stream->expires_after(std::chrono::seconds(10));
+    bhttp::write(*stream, req);
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(64 * 1024 * 1024);
+    parser.skip(req.method() == bhttp::verb::head);
+    stream->expires_after(std::chrono::seconds(30));
+    bhttp::read(*stream, buffer, parser);
+    const auto& res = parser.get();
+    Reply reply;
+    reply.status = static_cast<int>(res.result_int());
+    for (const auto& f : res) reply.headers[std::string(f.name_string())] = std::string(f.value());
+    reply.body = res.body();
+    if (!res.keep_alive()) stream.reset();
+    return reply;
+  }
+};
+
+HttpClient::HttpClient(std::string host, unsigned short port) : impl_(std::make_unique<Impl>()) {
+  impl_->host = std::move(host);
+  impl_->port = port;
+}
+
+HttpClient::~HttpClient() = default;
+
+Reply HttpClient::request(const std::string& method, const std::string& target, const std::string& body,
+                          const HeaderList& headers) {
+  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
+  req.set(bhttp::field::host, impl_->host);
+  if (!body.empty()) req.set(bhttp::field::content_type, "application/json");
+  for (const auto& [name, value] : headers) req.set(name, value);
+  req.body() = body;
+  req.prepare_payload();
+  try {
+    return impl_->exchange(req);
+  } catch (const boost::system::system_error&) {
+    // The server may have closed an idle keep-alive connection: retry once, fresh.
+    impl_->stream.reset();
+    return impl_->exchange(req);
+  }
+}
+
+std::string HttpClient::raw_exchange(const std::string& bytes, std::chrono::milliseconds wait) {
+  beast::tcp_stream s(impl_->ioc);
+  s.connect(tcp::endpoint(net::ip::make_address(impl_->host), impl_->port));
+  net::write(s.socket(), net::buffer(bytes));
+  std::string out;
+  char chunk[4096];
+  s.expires_after(wait);
+  for (;;) {
+    beast::error_code ec;
+    const auto n = s.read_some(net::buffer(chunk), ec);
+    out.append(chunk, n);
+    if (ec) break;
+  }
+  return out;
+}
+
+}  // namespace concert::testing
