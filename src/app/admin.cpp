@@ -98,9 +98,9 @@ bool Admin::seed_demo() {
   if (!concert) return false;
   const auto now = ctx_.clock.now();
   const auto day = std::chrono::hours(24);
-  // 1,000 seats each: VIP 2 rows x 50, R 8 rows x 50, S 8 rows x 50.
+  // 1,000 seats each: VIP 2 rows x 50, R 8 rows x 50, S 10 rows x 50.
   const std::vector<SectionLayout> layout{
-      {"VIP", "VIP", 220'000, 2, 50}, {"R", "R", 165'000, 8, 50}, {"S", "S", 132'000, 8, 50}};
+      {"VIP", "VIP", 220'000, 2, 50}, {"R", "R", 165'000, 8, 50}, X;
   for (int i = 1; i <= 2; ++i) {
     NewSchedule s;
     s.starts_at = now + i * 30 * day;

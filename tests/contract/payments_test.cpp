@@ -1,5 +1,6 @@
 // Checkout, declines, late approvals, refunds and gateway timeouts (SPEC §3, §4, I2, I3, I6).
 #include <fstream>
+#include <utility>
 #include <thread>
 
 #include "contract_fixture.hpp"
@@ -101,8 +102,9 @@ TEST_P(Payments, LateApprovalWhoseSeatWasTakenIsVoidedAndRefunded) {
   auto s = f->make_schedule(20);
   auto ids = seats(s.id, 0, 2);
   auto r = f->hold("alice", s.id, ids);
+  bool fired = false;
   f->gateway->before_charge = [&] {
-    f->gateway->before_charge = nullptr;
+    if (std::exchange(fired, true)) return;
     f->clock.advance(std::chrono::seconds(61));
     f->sweeper->tick();
     f->hold("bob", s.id, {ids[1]});  // bob takes one of alice's released seats

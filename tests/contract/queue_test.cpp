@@ -82,6 +82,7 @@ TEST_P(Queue, PreQueueWaitsUnorderedUntilOpening) {
   ns.sales_open_at = now + std::chrono::minutes(10);
   ns.sales_close_at = now + std::chrono::hours(24);
   ns.sections = {{"A", "R", 1000, 1, 10}};
+  ns.queue = domain::QueueSettings{50, 500, 600, 3600};  // the fan does not poll while we jump ahead
   auto s = f->services->admin.create_schedule(concert->id, ns);
   ASSERT_TRUE(s);
   auto early = f->services->queue.enter("early", s->id);
@@ -91,7 +92,9 @@ TEST_P(Queue, PreQueueWaitsUnorderedUntilOpening) {
   EXPECT_EQ(f->promoter->tick(), 0);  // nobody is admitted before opening
   f->clock.advance(std::chrono::minutes(10));
   EXPECT_EQ(f->promoter->tick(), 1);
-  EXPECT_EQ(f->services->queue.status("early", early->token.token)->token.status, TokenStatus::Active);
+  auto status = f->services->queue.status("early", early->token.token);
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->token.status, TokenStatus::Active);
 }
 
 }  // namespace

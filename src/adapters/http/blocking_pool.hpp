@@ -27,9 +27,12 @@ class BlockingPool {
   BlockingPool(const BlockingPool&) = delete;
   BlockingPool& operator=(const BlockingPool&) = delete;
 
+  // `f` is taken by reference and must outlive the co_await: g++ 12 mishandles
+  // temporaries with destructors inside co_await expressions (double
+  // destruction), so callers keep their work in a named local.
   template <typename F>
-  boost::asio::awaitable<std::invoke_result_t<F>> run(F f) {
-    using T = std::invoke_result_t<F>;
+  boost::asio::awaitable<std::invoke_result_t<F&>> run(F& f) {
+    using T = std::invoke_result_t<F&>;
     if (in_flight_.fetch_add(1) >= limit_) {
       in_flight_.fetch_sub(1);
       throw PoolSaturated("the database work queue is full");

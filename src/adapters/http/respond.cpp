@@ -17,7 +17,7 @@ Response json_response(int status, const nlohmann::json& body) {
 namespace {
 
 // Dependency failures become a fast, clear 503 (SPEC I7); anything else is a bug.
-Response guarded(const std::function<Response()>& work) {
+Response guarded(const Work& work) {
   try {
     return work();
   } catch (const ports::StoreUnavailable& e) {
@@ -30,22 +30,22 @@ Response guarded(const std::function<Response()>& work) {
 
 }  // namespace
 
-boost::asio::awaitable<Response> on_pool(ApiContext& ctx, std::function<Response()> work) {
+boost::asio::awaitable<Response> on_pool(ApiContext& ctx, const Work& work) {
+  auto task = [&work] { return guarded(work); };
   try {
-    co_return co_await ctx.pool.run([work = std::move(work)] { return guarded(work); });
+    co_return co_await ctx.pool.run(task);
   } catch (const PoolSaturated&) {
     co_return problem(503, "unavailable", "the server is at capacity; retry shortly");
   }
 }
 
-boost::asio::awaitable<Response> idempotent(ApiContext& ctx, Call& call, const std::string& scope,
-                                            std::function<Response()> work) {
+boost::asio::awaitable<Response> idempotent(ApiContext& ctx, Call& call, const char* scope, const Work& work) {
   auto key = call.request.header("Idempotency-Key");
   if (!key) co_return problem(400, "invalid-input", "an Idempotency-Key header is required");
   app::IdempotencyScope s{call.user.sub, scope, *key};
   // The key covers the exact request: same path and same body.
   const std::string fingerprint = call.request.method + " " + call.request.path() + "\n" + call.request.body;
-  co_return co_await on_pool(ctx, [&ctx, s, fingerprint, work = std::move(work)]() -> Response {
+  const Work task = [&ctx, &s, &fingerprint, &work]() -> Response {
     auto decision = ctx.app.idempotency.begin(s, fingerprint);
     if (!decision) return problem(decision.error());
     if (decision->replay) {
@@ -64,7 +64,8 @@ boost::asio::awaitable<Response> idempotent(ApiContext& ctx, Call& call, const s
       spdlog::warn("could not record the outcome of Idempotency-Key {}", s.key);
     }
     return r;
-  });
+  };
+  co_return co_await on_pool(ctx, task);
 }
 
 }  // namespace concert::http

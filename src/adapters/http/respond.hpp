@@ -20,12 +20,14 @@ Response render(const domain::Result<T>& result, Render&& ok) {
   return ok(*result);
 }
 
-// Runs `work` (returning a Response) on the blocking pool.
-boost::asio::awaitable<Response> on_pool(ApiContext& ctx, std::function<Response()> work);
+using Work = std::function<Response()>;
+
+// Runs `work` on the blocking pool. Route coroutines keep `work` in a named local
+// and pass it by reference (see BlockingPool::run for why).
+boost::asio::awaitable<Response> on_pool(ApiContext& ctx, const Work& work);
 
 // Runs `work` under the request's Idempotency-Key (required), replaying a stored
 // answer with `Idempotent-Replayed: true` when the key was seen with this body.
-boost::asio::awaitable<Response> idempotent(ApiContext& ctx, Call& call, const std::string& scope,
-                                            std::function<Response()> work);
+boost::asio::awaitable<Response> idempotent(ApiContext& ctx, Call& call, const char* scope, const Work& work);
 
 }  // namespace concert::http

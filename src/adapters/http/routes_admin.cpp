@@ -82,10 +82,11 @@ void add_admin_routes(Router& router, ApiContext& ctx) {
                 if (!body) co_return problem(body.error());
                 auto title = get_string(*body, "title", 200);
                 if (!title) co_return problem(title.error());
-                co_return co_await on_pool(ctx, [&ctx, title = *title] {
+                const Work work = [&ctx, title = *title] {
                   return render(ctx.app.admin.create_concert(title),
                                 [](const domain::Concert& c) { return json_response(201, app::to_json(c)); });
-                });
+                };
+                co_return co_await on_pool(ctx, work);
               }});
   router.add({"POST", "/api/v1/admin/concerts/{id}/schedules", Access::Admin,
               [&ctx](Call& call) -> boost::asio::awaitable<Response> {
@@ -93,23 +94,25 @@ void add_admin_routes(Router& router, ApiContext& ctx) {
                 if (!body) co_return problem(body.error());
                 auto request = parse_schedule(*body, ctx.app.ctx.settings.default_queue);
                 if (!request) co_return problem(request.error());
-                co_return co_await on_pool(ctx, [&ctx, id = call.ids[0], request = *request] {
+                const Work work = [&ctx, id = call.ids[0], request = *request] {
                   return render(ctx.app.admin.create_schedule(id, request),
                                 [](const domain::Schedule& s) { return json_response(201, app::to_json(s)); });
-                });
+                };
+                co_return co_await on_pool(ctx, work);
               }});
   router.add({"PATCH", "/api/v1/admin/schedules/{id}/queue", Access::Admin,
               [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 auto body = parse_object(call.request.body);
                 if (!body) co_return problem(body.error());
-                co_return co_await on_pool(ctx, [&ctx, id = call.ids[0], body = *body] {
+                const Work work = [&ctx, id = call.ids[0], body = *body] {
                   auto schedule = ctx.app.schedules.find(id);
                   if (!schedule) return problem(404, "not-found", "no schedule " + std::to_string(id));
                   auto q = merge_queue(body, schedule->queue);
                   if (!q) return problem(q.error());
                   return render(ctx.app.admin.tune_queue(id, *q),
                                 [](const domain::Schedule& s) { return json_response(200, app::to_json(s)); });
-                });
+                };
+                co_return co_await on_pool(ctx, work);
               }});
 }
 

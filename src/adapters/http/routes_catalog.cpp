@@ -5,27 +5,30 @@
 namespace concert::http {
 
 void add_catalog_routes(Router& router, ApiContext& ctx) {
-  router.add({"GET", "/api/v1/concerts", Access::Public, [&ctx](Call&) {
-                return on_pool(ctx, [&ctx] {
+  router.add({"GET", "/api/v1/concerts", Access::Public, [&ctx](Call&) -> boost::asio::awaitable<Response> {
+                const Work work = [&ctx] {
                   nlohmann::json items = nlohmann::json::array();
                   for (const auto& c : ctx.app.catalog.concerts()) items.push_back(app::to_json(c));
                   return json_response(200, {{"items", items}});
-                });
+                };
+                co_return co_await on_pool(ctx, work);
               }});
-  router.add({"GET", "/api/v1/concerts/{id}", Access::Public, [&ctx](Call& call) {
-                return on_pool(ctx, [&ctx, id = call.ids[0]] {
+  router.add({"GET", "/api/v1/concerts/{id}", Access::Public, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+                const Work work = [&ctx, id = call.ids[0]] {
                   return render(ctx.app.catalog.concert(id),
                                 [](const domain::Concert& c) { return json_response(200, app::to_json(c)); });
-                });
+                };
+                co_return co_await on_pool(ctx, work);
               }});
-  router.add({"GET", "/api/v1/concerts/{id}/schedules", Access::Public, [&ctx](Call& call) {
-                return on_pool(ctx, [&ctx, id = call.ids[0]] {
+  router.add({"GET", "/api/v1/concerts/{id}/schedules", Access::Public, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+                const Work work = [&ctx, id = call.ids[0]] {
                   return render(ctx.app.catalog.schedules(id), [](const std::vector<domain::Schedule>& list) {
                     nlohmann::json items = nlohmann::json::array();
                     for (const auto& s : list) items.push_back(app::to_json(s));
                     return json_response(200, {{"items", items}});
                   });
-                });
+                };
+                co_return co_await on_pool(ctx, work);
               }});
   router.add({"GET", "/api/v1/schedules/{id}/seats", Access::Public,
               [&ctx](Call& call) -> boost::asio::awaitable<Response> {
@@ -45,7 +48,8 @@ void add_catalog_routes(Router& router, ApiContext& ctx) {
                 };
                 // A cached map is served on the IO thread; only a miss goes to the database.
                 if (auto cached = ctx.app.ctx.seat_maps.get(id)) co_return serve(*cached);
-                co_return co_await on_pool(ctx, [&ctx, id, serve] { return render(ctx.app.catalog.seat_map(id), serve); });
+                const Work work = [&ctx, id, serve] { return render(ctx.app.catalog.seat_map(id), serve); };
+                co_return co_await on_pool(ctx, work);
               }});
 }
 

@@ -37,23 +37,25 @@ void add_ops_routes(Router& router, ApiContext& ctx) {
   router.add({"GET", "/healthz", Access::Public, [](Call&) -> boost::asio::awaitable<Response> {
                 co_return json_response(200, {{"status", "ok"}});
               }});
-  router.add({"GET", "/readyz", Access::Public, [&ctx](Call&) {
-                return on_pool(ctx, [&ctx] {
+  router.add({"GET", "/readyz", Access::Public, [&ctx](Call&) -> boost::asio::awaitable<Response> {
+                const Work work = [&ctx] {
                   if (!ctx.ready()) return problem(503, "unavailable", "a dependency is unreachable");
                   return json_response(200, {{"status", "ready"}});
-                });
+                };
+                co_return co_await on_pool(ctx, work);
               }});
-  router.add({"GET", "/metrics", Access::Public, [&ctx](Call&) {
-                return on_pool(ctx, [&ctx] {
+  router.add({"GET", "/metrics", Access::Public, [&ctx](Call&) -> boost::asio::awaitable<Response> {
+                const Work work = [&ctx] {
                   queue_snapshot(ctx);
                   Response r;
                   r.content_type = "text/plain; version=0.0.4";
                   r.body = ctx.metrics.render();
                   return r;
-                });
+                };
+                co_return co_await on_pool(ctx, work);
               }});
-  router.add({"GET", "/api/v1/admin/kpis", Access::Admin, [&ctx](Call&) {
-                return on_pool(ctx, [&ctx] {
+  router.add({"GET", "/api/v1/admin/kpis", Access::Admin, [&ctx](Call&) -> boost::asio::awaitable<Response> {
+                const Work work = [&ctx] {
                   auto& k = ctx.app.ctx.kpis;
                   nlohmann::json body = queue_snapshot(ctx);
                   const double approved = k.payments_approved.value();
@@ -68,7 +70,8 @@ void add_ops_routes(Router& router, ApiContext& ctx) {
                       ratio(k.idempotency_conflicts.value(), k.idempotency_requests.value());
                   body["eventsPublished"] = k.events_published.value();
                   return json_response(200, body);
-                });
+                };
+                co_return co_await on_pool(ctx, work);
               }});
 }
 

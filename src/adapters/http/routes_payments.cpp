@@ -23,23 +23,26 @@ void add_payment_routes(Router& router, ApiContext& ctx) {
                 if (!reservation_id) co_return problem(reservation_id.error());
                 app::PayRequest request{call.user.sub, *reservation_id,
                                         call.request.header("Idempotency-Key").value_or("")};
-                co_return co_await idempotent(ctx, call, "payments", [&ctx, request] {
+                const Work work = [&ctx, request] {
                   return render(ctx.app.payments.pay(request),
                                 [](const app::PaymentView& v) { return payment_view(201, v); });
-                });
+                };
+                co_return co_await idempotent(ctx, call, "payments", work);
               }});
-  router.add({"GET", "/api/v1/payments/{id}", Access::User, [&ctx](Call& call) {
-                return on_pool(ctx, [&ctx, user = call.user.sub, id = call.ids[0]] {
+  router.add({"GET", "/api/v1/payments/{id}", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+                const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {
                   return render(ctx.app.payments.get(user, id),
                                 [](const domain::Payment& p) { return json_response(200, app::to_json(p)); });
-                });
+                };
+                co_return co_await on_pool(ctx, work);
               }});
   router.add({"POST", "/api/v1/payments/{id}/refund", Access::User,
               [&ctx](Call& call) -> boost::asio::awaitable<Response> {
-                co_return co_await idempotent(ctx, call, "refunds", [&ctx, user = call.user.sub, id = call.ids[0]] {
+                const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {
                   return render(ctx.app.payments.refund(user, id),
                                 [](const app::PaymentView& v) { return payment_view(200, v); });
-                });
+                };
+                co_return co_await idempotent(ctx, call, "refunds", work);
               }});
 }
 

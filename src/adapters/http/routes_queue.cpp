@@ -13,11 +13,12 @@ std::string queue_token(const Call& call) { return call.request.header("Queue-To
 }  // namespace
 
 void add_queue_routes(Router& router, ApiContext& ctx) {
-  router.add({"POST", "/api/v1/schedules/{id}/queue", Access::User, [&ctx](Call& call) {
-                return on_pool(ctx, [&ctx, user = call.user.sub, id = call.ids[0]] {
+  router.add({"POST", "/api/v1/schedules/{id}/queue", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+                const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {
                   return render(ctx.app.queue.enter(user, id),
                                 [](const app::QueueView& v) { return queue_view(v.created ? 201 : 200, v); });
-                });
+                };
+                co_return co_await on_pool(ctx, work);
               }});
   // The poll of a rush: memory only, answered on the IO thread (SPEC §2a).
   router.add({"GET", "/api/v1/queue/status", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {

@@ -22,22 +22,25 @@ void add_reservation_routes(Router& router, ApiContext& ctx) {
                 app::HoldRequest request{call.user.sub, *schedule_id, *seat_ids,
                                          call.request.header("Queue-Token").value_or(""),
                                          call.request.header("Idempotency-Key").value_or("")};
-                co_return co_await idempotent(ctx, call, "reservations", [&ctx, request] {
+                const Work work = [&ctx, request] {
                   return render(ctx.app.reservations.hold(request),
                                 [](const domain::Reservation& r) { return reservation_view(201, r); });
-                });
+                };
+                co_return co_await idempotent(ctx, call, "reservations", work);
               }});
-  router.add({"GET", "/api/v1/reservations/{id}", Access::User, [&ctx](Call& call) {
-                return on_pool(ctx, [&ctx, user = call.user.sub, id = call.ids[0]] {
+  router.add({"GET", "/api/v1/reservations/{id}", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+                const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {
                   return render(ctx.app.reservations.get(user, id),
                                 [](const domain::Reservation& r) { return reservation_view(200, r); });
-                });
+                };
+                co_return co_await on_pool(ctx, work);
               }});
-  router.add({"DELETE", "/api/v1/reservations/{id}", Access::User, [&ctx](Call& call) {
-                return on_pool(ctx, [&ctx, user = call.user.sub, id = call.ids[0]] {
+  router.add({"DELETE", "/api/v1/reservations/{id}", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+                const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {
                   return render(ctx.app.reservations.cancel(user, id),
                                 [](const domain::Reservation& r) { return reservation_view(200, r); });
-                });
+                };
+                co_return co_await on_pool(ctx, work);
               }});
 }
 
