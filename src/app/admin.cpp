@@ -100,7 +100,7 @@ bool Admin::seed_demo() {
   const auto day = std::chrono::hours(24);
   // 1,000 seats each: VIP 2 rows x 50, R 8 rows x 50, S 10 rows x 50.
   const std::vector<SectionLayout> layout{
-      {"VIP", "VIP", 220'000, 2, 50}, {"R", "R", 165'000, 8, 50}, X;
+      {"VIP", "VIP", 220'000, 2, 50}, {"R", "R", 165'000, 8, 50}, {"S", "S", 132'000, 10, 50}};
   for (int i = 1; i <= 2; ++i) {
     NewSchedule s;
     s.starts_at = now + i * 30 * day;
