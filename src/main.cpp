@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
 
   auto config = load_config(cli);
   if (!config) return fail_with(config.error().detail);
-  platform::init_logging("info");
+  platform::init_logging(config->log_level);
 
   if (*migrate) {
     auto ok = bootstrap::migrate(*config);

@@ -1,11 +1,11 @@
 #include "platform/config.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -17,35 +17,70 @@ namespace concert::platform {
 
 using domain::ErrorCode;
 using domain::fail;
+using domain::Result;
 
 namespace {
 
 const std::set<std::string> kWorkers{"promotion", "expiry", "relay", "purge"};
+const std::set<std::string> kLogLevels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+constexpr std::size_t kMinSecretBytes = 16;
+
+tl::unexpected<domain::Error> invalid(std::string detail) { return fail(ErrorCode::InvalidInput, std::move(detail)); }
 
 template <typename T>
-domain::Result<void> read_int(const nlohmann::json& v, const std::string& key, T& out, long long min, long long max) {
-  if (!v.is_number_integer()) return fail(ErrorCode::InvalidInput, "config key " + key + " must be an integer");
+Result<void> read_int(const nlohmann::json& v, const std::string& key, T& out, long long min, long long max) {
+  if (!v.is_number_integer()) return invalid("config key " + key + " must be an integer");
+  // An unsigned value above LLONG_MAX would wrap in get<long long>().
+  const bool too_big = v.is_number_unsigned() && v.get<unsigned long long>() > static_cast<unsigned long long>(max);
   const auto n = v.get<long long>();
-  if (n < min || n > max) {
-    return fail(ErrorCode::InvalidInput,
-                "config key " + key + " must be between " + std::to_string(min) + " and " + std::to_string(max));
+  if (too_big || n < min || n > max) {
+    return invalid("config key " + key + " must be between " + std::to_string(min) + " and " + std::to_string(max));
   }
   out = static_cast<T>(n);
   return {};
 }
 
-domain::Result<void> read_string(const nlohmann::json& v, const std::string& key, std::string& out) {
-  if (!v.is_string()) return fail(ErrorCode::InvalidInput, "config key " + key + " must be a string");
+Result<void> read_string(const nlohmann::json& v, const std::string& key, std::string& out) {
+  if (!v.is_string()) return invalid("config key " + key + " must be a string");
   out = v.get<std::string>();
   return {};
 }
 
-domain::Result<void> apply_key(Config& c, const std::string& key, const nlohmann::json& v) {
+Result<void> check_worker(const std::string& name) {
+  if (kWorkers.contains(name)) return {};
+  return invalid("unknown worker '" + name + "' (known: promotion, expiry, relay, purge)");
+}
+
+// The file may list workers as the command line does ("relay,expiry") or as a JSON array.
+Result<std::set<std::string>> read_workers(const nlohmann::json& v) {
+  if (v.is_string()) return parse_workers(v.get<std::string>());
+  if (!v.is_array()) return invalid("config key workers must be a string or an array of strings");
+  std::set<std::string> out;
+  for (const auto& item : v) {
+    if (!item.is_string()) return invalid("config key workers must hold only strings");
+    const auto name = item.get<std::string>();
+    if (auto ok = check_worker(name); !ok) return tl::unexpected(ok.error());
+    out.insert(name);
+  }
+  return out;
+}
+
+// Fields whose default depends on the profile follow a profile switch unless
+// they were set explicitly, so `"profile": "local"` in a file gets local's URLs.
+void switch_profile(Config& c, const std::string& profile) {
+  const Config before = defaults_for(c.profile), after = defaults_for(profile);
+  if (c.mysql_url == before.mysql_url) c.mysql_url = after.mysql_url;
+  if (c.redis_url == before.redis_url) c.redis_url = after.redis_url;
+  c.profile = profile;
+}
+
+Result<void> apply_key(Config& c, const std::string& key, const nlohmann::json& v) {
   struct IntField {
     const char* name;
     int Config::*field;
     long long min, max;
   };
+  // Ranges keep a typo (an extra zero, a negative) from starting a broken server.
   static const IntField kInts[] = {
       {"io_threads", &Config::io_threads, 1, 64},
       {"db_threads", &Config::db_threads, 1, 256},
@@ -60,6 +95,7 @@ domain::Result<void> apply_key(Config& c, const std::string& key, const nlohmann
       {"relay_interval_ms", &Config::relay_interval_ms, 10, 60'000},
       {"relay_batch", &Config::relay_batch, 1, 100'000},
       {"promotion_interval_ms", &Config::promotion_interval_ms, 10, 10'000},
+      // SPEC §4: replays are answered for at least 24 h.
       {"idempotency_ttl_hours", &Config::idempotency_ttl_hours, 24, 24 * 365},
       {"admit_per_second", &Config::admit_per_second, 1, 100'000},
       {"max_active", &Config::max_active, 1, 1'000'000},
@@ -73,40 +109,85 @@ domain::Result<void> apply_key(Config& c, const std::string& key, const nlohmann
   }
   if (key == "listen_port") return read_int(v, key, c.listen_port, 0, 65535);
   if (key == "sandbox_decline_over_amount") return read_int(v, key, c.sandbox_decline_over_amount, 0, 1LL << 50);
-  if (key == "profile") return read_string(v, key, c.profile);
   if (key == "listen_host") return read_string(v, key, c.listen_host);
   if (key == "data_dir") return read_string(v, key, c.data_dir);
-  if (key == "log_level") return read_string(v, key, c.log_level);
   if (key == "mysql_url") return read_string(v, key, c.mysql_url);
   if (key == "redis_url") return read_string(v, key, c.redis_url);
-  if (key == "jwt_secret") {
-    return fail(ErrorCode::InvalidInput, "jwt_secret is not read from config files; use CONCERTD_JWT_SECRET(_FILE)");
+  if (key == "profile") {
+    std::string profile;
+    if (auto ok = read_string(v, key, profile); !ok) return ok;
+    switch_profile(c, profile);
+    return {};
+  }
+  if (key == "log_level") {
+    std::string level;
+    if (auto ok = read_string(v, key, level); !ok) return ok;
+    if (!kLogLevels.contains(level)) {
+      return invalid("config key log_level must be one of trace, debug, info, warn, error, critical, off");
+    }
+    c.log_level = level;
+    return {};
   }
   if (key == "demo") {
-    if (!v.is_boolean()) return fail(ErrorCode::InvalidInput, "config key demo must be true or false");
+    if (!v.is_boolean()) return invalid("config key demo must be true or false");
     c.demo = v.get<bool>();
     return {};
   }
   if (key == "workers") {
-    std::string text;
-    if (auto ok = read_string(v, key, text); !ok) return ok;
-    auto workers = parse_workers(text);
+    auto workers = read_workers(v);
     if (!workers) return tl::unexpected(workers.error());
     c.workers = *workers;
     return {};
   }
-  return fail(ErrorCode::InvalidInput, "unknown config key " + key);
+  // SPEC §6: config files get committed; secrets come only from the environment or a secret file.
+  if (key == "jwt_secret") {
+    return invalid("jwt_secret is not read from config files; set CONCERTD_JWT_SECRET or CONCERTD_JWT_SECRET_FILE");
+  }
+  return invalid("unknown config key '" + key + "'");
 }
 
-domain::Result<std::string> read_secret_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return fail(ErrorCode::InvalidInput, "cannot read secret file " + path);
+Result<std::string> read_secret_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return invalid("cannot read the JWT secret file " + path);
   std::stringstream buf;
   buf << in.rdbuf();
   std::string s = buf.str();
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  if (s.size() < 16) return fail(ErrorCode::InvalidInput, "the JWT secret in " + path + " is shorter than 16 bytes");
+  // Editors and `echo` add a line end that is not part of the secret.
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  if (s.size() < kMinSecretBytes) {
+    return invalid("the JWT secret in " + path + " is shorter than 16 bytes");
+  }
   return s;
+}
+
+tl::unexpected<domain::Error> io_error(const std::string& what, int err) {
+  return fail(ErrorCode::Unavailable, what + ": " + std::strerror(err));
+}
+
+// Writes `contents` to a new file at `path` with mode 0600, all or nothing: the
+// bytes go to a private temporary file that is then hard-linked into place, so
+// no reader sees half a secret and, when two processes race, the first link wins.
+// Returns false, and leaves the file alone, when `path` already exists.
+Result<bool> create_private_file(const std::string& path, const std::string& contents) {
+  const std::string tmp = path + ".tmp." + random_hex(8);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const int err = errno;
+    return io_error("cannot create " + tmp, err);
+  }
+  int err = 0;
+  const auto n = ::write(fd, contents.data(), contents.size());
+  if (n != static_cast<ssize_t>(contents.size())) {
+    err = n < 0 ? errno : EIO;  // a short write sets no errno
+  } else if (::fsync(fd) != 0) {
+    err = errno;
+  }
+  ::close(fd);
+  if (err == 0 && ::link(tmp.c_str(), path.c_str()) != 0) err = errno;
+  ::unlink(tmp.c_str());
+  if (err == EEXIST) return false;
+  if (err != 0) return io_error("cannot write " + path, err);
+  return true;
 }
 
 }  // namespace
@@ -121,49 +202,51 @@ Config defaults_for(std::string_view profile) {
   return c;
 }
 
-domain::Result<void> apply_file(Config& config, const std::string& path) {
+Result<void> apply_file(Config& config, const std::string& path) {
   std::ifstream in(path);
-  if (!in) return fail(ErrorCode::InvalidInput, "cannot read config file " + path);
+  if (!in) return invalid("cannot read config file " + path);
   auto j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return fail(ErrorCode::InvalidInput, "config file " + path + " must hold one JSON object");
-  }
+  if (j.is_discarded() || !j.is_object()) return invalid("config file " + path + " must hold one JSON object");
   for (const auto& [key, value] : j.items()) {
-    if (auto ok = apply_key(config, key, value); !ok) return ok;
+    if (auto ok = apply_key(config, key, value); !ok) return invalid(path + ": " + ok.error().detail);
   }
   return {};
 }
 
-domain::Result<void> apply_env(Config& c, const EnvLookup& getenv) {
-  if (auto v = getenv("CONCERTD_PROFILE")) c.profile = *v;
+Result<void> apply_env(Config& c, const EnvLookup& getenv) {
+  if (auto v = getenv("CONCERTD_PROFILE")) switch_profile(c, *v);
   if (auto v = getenv("CONCERTD_LISTEN")) {
     auto listen = parse_listen(*v);
-    if (!listen) return tl::unexpected(listen.error());
+    if (!listen) return invalid("CONCERTD_LISTEN: " + listen.error().detail);
     std::tie(c.listen_host, c.listen_port) = *listen;
   }
   if (auto v = getenv("CONCERTD_DATA_DIR")) c.data_dir = *v;
   if (auto v = getenv("CONCERTD_MYSQL_URL")) c.mysql_url = *v;
   if (auto v = getenv("CONCERTD_REDIS_URL")) c.redis_url = *v;
-  if (auto v = getenv("CONCERTD_JWT_SECRET")) {
-    if (v->size() < 16) return fail(ErrorCode::InvalidInput, "CONCERTD_JWT_SECRET must be at least 16 bytes");
-    c.jwt_secret = *v;
-  } else if (auto file = getenv("CONCERTD_JWT_SECRET_FILE")) {
-    auto secret = read_secret_file(*file);
-    if (!secret) return tl::unexpected(secret.error());
+  const auto secret = getenv("CONCERTD_JWT_SECRET");
+  const auto secret_file = getenv("CONCERTD_JWT_SECRET_FILE");
+  // Silently preferring one would leave the operator guessing which secret signs tokens.
+  if (secret && secret_file) return invalid("set CONCERTD_JWT_SECRET or CONCERTD_JWT_SECRET_FILE, not both");
+  if (secret) {
+    if (secret->size() < kMinSecretBytes) return invalid("CONCERTD_JWT_SECRET must be at least 16 bytes");
     c.jwt_secret = *secret;
+  } else if (secret_file) {
+    auto read = read_secret_file(*secret_file);
+    if (!read) return tl::unexpected(read.error());
+    c.jwt_secret = *read;
   }
   return {};
 }
 
-domain::Result<std::pair<std::string, unsigned short>> parse_listen(std::string_view text) {
+Result<std::pair<std::string, unsigned short>> parse_listen(std::string_view text) {
   const auto colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0) {
     return fail(ErrorCode::InvalidInput, "listen address must be HOST:PORT, got '" + std::string(text) + "'");
   }
-  unsigned port = 0;
   const auto digits = text.substr(colon + 1);
-  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-  if (ec != std::errc() || ptr != digits.data() + digits.size() || digits.empty() || port > 65535) {
+  unsigned port = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || port > 65535) {
     return fail(ErrorCode::InvalidInput, "listen port must be 0..65535, got '" + std::string(digits) + "'");
   }
   std::string host(text.substr(0, colon));
@@ -171,60 +254,44 @@ domain::Result<std::pair<std::string, unsigned short>> parse_listen(std::string_
   return std::pair<std::string, unsigned short>{host, static_cast<unsigned short>(port)};
 }
 
-domain::Result<std::set<std::string>> parse_workers(std::string_view text) {
+Result<std::set<std::string>> parse_workers(std::string_view text) {
   if (text == "all") return kWorkers;
   if (text == "none") return std::set<std::string>{};
   std::set<std::string> out;
   std::size_t start = 0;
-  while (start <= text.size()) {
-    auto end = text.find(',', start);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string name(text.substr(start, end - start));
-    if (!kWorkers.contains(name)) {
-      return fail(ErrorCode::InvalidInput, "unknown worker '" + name + "' (known: promotion, expiry, relay, purge)");
-    }
+  while (true) {
+    const auto comma = text.find(',', start);
+    const auto length = comma == std::string_view::npos ? std::string_view::npos : comma - start;
+    const std::string name(text.substr(start, length));
+    if (auto ok = check_worker(name); !ok) return tl::unexpected(ok.error());
     out.insert(name);
-    start = end + 1;
+    if (comma == std::string_view::npos) return out;
+    start = comma + 1;
   }
-  return out;
 }
 
-domain::Result<std::string> ensure_jwt_secret(Config& c) {
+Result<std::string> ensure_jwt_secret(Config& c) {
   if (!c.jwt_secret.empty()) return std::string();
   if (c.profile != "embedded") {
-    return fail(ErrorCode::InvalidInput, "profile " + c.profile +
-                                             " needs a JWT secret: set CONCERTD_JWT_SECRET or CONCERTD_JWT_SECRET_FILE");
+    return fail(ErrorCode::InvalidInput,
+                "profile " + c.profile + " needs a JWT secret: set CONCERTD_JWT_SECRET or CONCERTD_JWT_SECRET_FILE");
   }
   std::error_code ec;
   std::filesystem::create_directories(c.data_dir, ec);
+  if (ec) return fail(ErrorCode::Unavailable, "cannot create the data dir " + c.data_dir + ": " + ec.message());
   const std::string path = c.data_dir + "/jwt-secret";
-  if (std::filesystem::exists(path)) {
-    auto secret = read_secret_file(path);
-    if (!secret) return tl::unexpected(secret.error());
-    c.jwt_secret = *secret;
-    return "using the JWT secret in " + path;
+  bool created = false;
+  if (!std::filesystem::exists(path)) {
+    auto made = create_private_file(path, random_hex(32) + "\n");
+    if (!made) return tl::unexpected(made.error());
+    created = *made;
   }
-  // Write a temporary file, then link it into place: a reader never sees half a
-  // secret, and when two processes race, the first link wins and both use it.
-  const std::string secret = random_hex(32);
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(ErrorCode::InvalidInput, "cannot create " + tmp);
-  const std::string line = secret + "\n";
-  const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  const bool linked = written && ::link(tmp.c_str(), path.c_str()) == 0;
-  const bool lost_race = written && !linked && errno == EEXIST;
-  ::unlink(tmp.c_str());
-  if (lost_race) {
-    auto existing = read_secret_file(path);
-    if (!existing) return tl::unexpected(existing.error());
-    c.jwt_secret = *existing;
-    return "using the JWT secret in " + path;
-  }
-  if (!linked) return fail(ErrorCode::InvalidInput, "cannot write " + path);
-  c.jwt_secret = secret;
-  return "created a JWT secret in " + path + " (set CONCERTD_JWT_SECRET to use your own)";
+  // Read back in every case: a process that won a race to create the file holds the secret.
+  auto secret = read_secret_file(path);
+  if (!secret) return tl::unexpected(secret.error());
+  c.jwt_secret = *secret;
+  if (created) return "created a JWT secret in " + path + " (set CONCERTD_JWT_SECRET to use your own)";
+  return "using the JWT secret in " + path;
 }
 
 }  // namespace concert::platform

@@ -17,14 +17,14 @@ namespace concert::platform {
 struct Config {
   std::string profile = "embedded";
   std::string listen_host = "127.0.0.1";
-  unsigned short listen_port = 8080;
+  unsigned short listen_port = 8080;  // 0 picks a free port (tests)
   std::string data_dir = "./concertd-data";
-  std::string jwt_secret;  // never logged
+  std::string jwt_secret;  // only from the environment or a file; never logged
   bool demo = false;
   std::set<std::string> workers{"promotion", "expiry", "relay", "purge"};
   std::string log_level = "info";
 
-  // Threads and bounds.
+  // Threads and bounds of the HTTP server and the database pool.
   int io_threads = 2;
   int db_threads = 4;
   int db_queue_limit = 2048;
@@ -34,38 +34,44 @@ struct Config {
   int read_timeout_ms = 10'000;
   int idle_timeout_ms = 30'000;
 
-  // Sale rules and workers.
+  // Sale rules and background workers.
   int hold_ttl_seconds = 300;
   int sweep_interval_ms = 500;
   int relay_interval_ms = 200;
   int relay_batch = 500;
   int promotion_interval_ms = 100;
   int idempotency_ttl_hours = 24;
+  // Queue settings and seat limit of a schedule created without its own.
   int admit_per_second = 50;
   int max_active = 500;
   int active_ttl_seconds = 600;
   int waiting_idle_ttl_seconds = 120;
   int max_seats_per_user = 4;
 
-  // The embedded sandbox payment gateway.
+  // The embedded sandbox payment gateway: charges above this many KRW are declined.
   long long sandbox_decline_over_amount = 1'000'000;
   int sandbox_latency_ms = 0;
 
-  // The production profile (read by its adapters).
+  // The local/production profile (read by its adapters).
   std::string mysql_url;
   std::string redis_url;
 };
 
+// Reads one environment variable; injected so tests need not touch the process environment.
 using EnvLookup = std::function<std::optional<std::string>(const char*)>;
 
 Config defaults_for(std::string_view profile);
+// Unknown keys, wrong types and out-of-range values are rejected, naming the key.
 domain::Result<void> apply_file(Config& config, const std::string& path);
+// CONCERTD_LISTEN, _PROFILE, _DATA_DIR, _JWT_SECRET or _JWT_SECRET_FILE, _MYSQL_URL, _REDIS_URL.
 domain::Result<void> apply_env(Config& config, const EnvLookup& getenv);
+// "HOST:PORT" or "[IPV6]:PORT".
 domain::Result<std::pair<std::string, unsigned short>> parse_listen(std::string_view text);
+// "all", "none" or a comma-separated list of promotion, expiry, relay, purge.
 domain::Result<std::set<std::string>> parse_workers(std::string_view text);
 // Makes sure a JWT secret is configured. Embedded: reads or creates
 // <data_dir>/jwt-secret (mode 0600) and returns a note saying so; other profiles
-// must be given one. Returns an empty note when the secret came from elsewhere.
+// must be given one. Returns an empty note when the secret was already set.
 domain::Result<std::string> ensure_jwt_secret(Config& config);
 
 }  // namespace concert::platform

@@ -34,6 +34,7 @@ domain::Result<Claims> reject(const std::string& why) {
 
 std::string mint_token(const std::string& secret, const std::string& sub, std::optional<std::string> role,
                        std::chrono::seconds ttl, std::chrono::system_clock::time_point now) {
+  if (secret.empty()) throw std::invalid_argument("mint_token needs a secret");
   jwt_t* raw = nullptr;
   if (jwt_new(&raw) != 0) throw std::runtime_error("jwt_new failed");
   JwtPtr token(raw);
@@ -51,7 +52,12 @@ std::string mint_token(const std::string& secret, const std::string& sub, std::o
 
 domain::Result<Claims> verify_token(const std::string& secret, std::string_view token,
                                     std::chrono::system_clock::time_point now) {
+  // An empty key would make the HMAC forgeable by anyone; config never allows one.
+  if (secret.empty()) return reject("no secret is configured");
   if (token.empty() || token.size() > 4096) return reject("missing or oversized");
+  // Only base64url and dots: libjwt reads a C string, so a NUL would hide whatever follows it.
+  constexpr std::string_view kTokenChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.";
+  if (token.find_first_not_of(kTokenChars) != std::string_view::npos) return reject("malformed");
   const std::string text(token);
   jwt_t* raw = nullptr;
   // jwt_decode verifies the signature with the key for the token's algorithm.
@@ -63,7 +69,8 @@ domain::Result<Claims> verify_token(const std::string& secret, std::string_view 
   if (jwt_get_alg(decoded.get()) != JWT_ALG_HS256) return reject("algorithm must be HS256");
   errno = 0;
   const long exp = jwt_get_grant_int(decoded.get(), "exp");
-  if (errno != 0 || exp <= seconds_since_epoch(now)) return reject("expired or without exp");
+  if (errno != 0) return reject("exp must be an integer claim");
+  if (exp <= seconds_since_epoch(now)) return reject("expired");
   const char* sub = jwt_get_grant(decoded.get(), "sub");
   if (!sub || !*sub || std::string_view(sub).size() > 128) return reject("sub must be a non-empty string");
   Claims claims{sub, std::nullopt};

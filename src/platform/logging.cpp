@@ -3,58 +3,101 @@
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include <chrono>
+#include <ctime>
+
 #include "platform/crypto.hpp"
 
 namespace concert::platform {
 
 namespace {
 
-// Renders the message as a JSON string so spdlog's plain calls stay valid JSON;
-// messages from log_json are already objects and are passed through.
-class JsonMessageFlag final : public spdlog::custom_flag_formatter {
+std::string dump(const nlohmann::ordered_json& j) {
+  // Invalid UTF-8 (from a client's header, say) becomes U+FFFD instead of throwing.
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+// Writes the message of a plain spdlog call as a JSON string, so those lines stay valid JSON.
+class JsonStringFlag final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
-    std::string_view text(msg.payload.data(), msg.payload.size());
-    std::string out;
-    if (text.size() > 1 && text.front() == '{' && text.back() == '}') {
-      out = ",";
-      out.append(text.substr(1, text.size() - 2));
-    } else {
-      out = ",\"msg\":" + nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    }
-    dest.append(out.data(), out.data() + out.size());
+    const auto text = dump(std::string(msg.payload.data(), msg.payload.size()));
+    dest.append(text.data(), text.data() + text.size());
   }
-  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessageFlag>(); }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonStringFlag>(); }
 };
+
+// log_json builds whole lines; this logger only writes them. Every stdout sink
+// locks spdlog's one console mutex, so its lines never interleave with the
+// default logger's.
+spdlog::logger& line_logger() {
+  static const auto logger = [] {
+    auto l = std::make_shared<spdlog::logger>("concertd.json", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+    l->set_pattern("%v");
+    return l;
+  }();
+  return *logger;
+}
+
+// The same form as the default logger's %Y-%m-%dT%H:%M:%S.%eZ.
+std::string utc_timestamp(std::chrono::system_clock::time_point t) {
+  const auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(t);
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(t - seconds).count();
+  const std::time_t tt = std::chrono::system_clock::to_time_t(seconds);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::string out(buf, std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm));
+  out += '.';
+  out += static_cast<char>('0' + millis / 100);
+  out += static_cast<char>('0' + millis / 10 % 10);
+  out += static_cast<char>('0' + millis % 10);
+  return out + 'Z';
+}
+
+bool is_lower_hex(std::string_view s) { return s.find_first_not_of("0123456789abcdef") == std::string_view::npos; }
+bool all_zero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
 
 }  // namespace
 
 void init_logging(const std::string& level) {
+  const auto threshold = spdlog::level::from_str(level);
   auto logger = std::make_shared<spdlog::logger>("concertd", std::make_shared<spdlog::sinks::stdout_sink_mt>());
   auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-  formatter->add_flag<JsonMessageFlag>('*').set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l"%*})");
+  formatter->add_flag<JsonStringFlag>('*').set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":%*})");
   logger->set_formatter(std::move(formatter));
-  logger->set_level(spdlog::level::from_str(level));
-  logger->flush_on(spdlog::level::info);
-  spdlog::set_default_logger(logger);
+  logger->set_level(threshold);
+  spdlog::set_default_logger(std::move(logger));
+  line_logger().set_level(threshold);
 }
 
-void log_json(spdlog::level::level_enum level, nlohmann::json fields) {
-  if (!spdlog::should_log(level)) return;
-  spdlog::log(level, "{}", fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+void log_json(spdlog::level::level_enum level, const nlohmann::json& fields) {
+  auto& logger = line_logger();
+  if (!logger.should_log(level)) return;
+  const auto name = spdlog::level::to_string_view(level);
+  nlohmann::ordered_json line{{"ts", utc_timestamp(std::chrono::system_clock::now())},
+                              {"level", std::string(name.data(), name.size())}};
+  if (fields.is_object()) {
+    for (const auto& [key, value] : fields.items()) {
+      if (key != "ts" && key != "level") line[key] = value;  // the line's own ts and level win
+    }
+  } else {
+    line["msg"] = fields;
+  }
+  logger.log(level, spdlog::string_view_t(dump(line)));
 }
 
 std::string new_request_id() { return random_hex(8); }
 
 std::optional<std::string> trace_id_from_traceparent(std::string_view h) {
-  // version(2) - trace-id(32) - parent-id(16) - flags(2)
-  if (h.size() != 55 || h[2] != '-' || h[35] != '-' || h[52] != '-') return std::nullopt;
-  auto is_hex = [](std::string_view s) {
-    return s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-  };
-  auto all_zero = [](std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; };
+  // version(2) "-" trace-id(32) "-" parent-id(16) "-" flags(2); W3C Trace Context §3.2.
+  constexpr std::size_t kLength = 55;
+  if (h.size() < kLength || h[2] != '-' || h[35] != '-' || h[52] != '-') return std::nullopt;
   const auto version = h.substr(0, 2), trace = h.substr(3, 32), parent = h.substr(36, 16), flags = h.substr(53, 2);
-  if (!is_hex(version) || version == "ff" || !is_hex(trace) || !is_hex(parent) || !is_hex(flags)) return std::nullopt;
+  if (!is_lower_hex(version) || version == "ff") return std::nullopt;
+  // Version 00 has exactly these fields; a later version may append "-..." (§3.2.4).
+  if (h.size() > kLength && (version == "00" || h[kLength] != '-')) return std::nullopt;
+  if (!is_lower_hex(trace) || !is_lower_hex(parent) || !is_lower_hex(flags)) return std::nullopt;
   if (all_zero(trace) || all_zero(parent)) return std::nullopt;
   return std::string(trace);
 }

@@ -3,18 +3,59 @@
 #include "adapters/inproc/queue_store.hpp"
 #include "adapters/inproc/seat_map_cache.hpp"
 #include "adapters/payments/sandbox_gateway.hpp"
+#include "adapters/mysql/mysql_store.hpp"
 #include "adapters/sqlite/sqlite_store.hpp"
+#include "platform/crypto.hpp"
 
 namespace concert::testing {
 
 std::string to_string(AdapterKind kind) {
   switch (kind) {
     case AdapterKind::Embedded: return "embedded";
+    case AdapterKind::MariaDb: return "mariadb";
   }
   return "unknown";
 }
 
-std::vector<AdapterKind> all_adapter_kinds() { return {AdapterKind::Embedded}; }
+std::vector<AdapterKind> all_adapter_kinds() { return {AdapterKind::Embedded, AdapterKind::MariaDb}; }
+
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+// Creates a fresh database on the test server and returns its connection options;
+// the returned guard drops it.
+adapters::mysql::ConnectionOptions private_database(std::shared_ptr<void>& guard) {
+  auto endpoint = adapters::mysql::parse_mysql_url(env("CONCERTD_TEST_MYSQL_URL"));
+  if (!endpoint) throw std::runtime_error(endpoint.error().detail);
+  adapters::mysql::ConnectionOptions admin{*endpoint};
+  const std::string name = "t_" + platform::random_hex(8);
+  adapters::mysql::Connection(admin).exec("CREATE DATABASE " + name);
+  guard = std::shared_ptr<void>(nullptr, [admin, name](void*) {
+    try {
+      adapters::mysql::Connection(admin).exec("DROP DATABASE IF EXISTS " + name);
+    } catch (const std::exception&) {
+      // The server is going away with the test run anyway.
+    }
+  });
+  auto options = admin;
+  options.endpoint.database = name;
+  return options;
+}
+
+}  // namespace
+
+std::string unavailable_reason(AdapterKind kind) {
+  if (kind == AdapterKind::MariaDb && env("CONCERTD_TEST_MYSQL_URL").empty()) {
+    return "CONCERTD_TEST_MYSQL_URL is not set (scripts/test starts a MariaDB and sets it)";
+  }
+  return "";
+}
+
+bool backends_required() { return env("CONCERTD_REQUIRE_BACKENDS") == "1"; }
 
 void MemorySink::publish(std::span<const domain::OutboxEvent> events) {
   std::lock_guard lock(mutex_);
@@ -30,10 +71,14 @@ AppFixture::AppFixture(AdapterKind kind, app::AppSettings settings) {
   switch (kind) {
     case AdapterKind::Embedded:
       store = adapters::sqlite::open_sqlite_store({dir.file("test.db"), 4, std::chrono::milliseconds(5000)});
-      queue = std::make_unique<adapters::inproc::InprocQueueStore>();
-      seat_maps = std::make_unique<adapters::inproc::InprocSeatMapCache>();
+      break;
+    case AdapterKind::MariaDb:
+      store = adapters::mysql::open_mysql_store({private_database(database), 8, std::chrono::milliseconds(5000)});
       break;
   }
+  // Queue and seat-map cache stay in process until the Redis adapters arrive.
+  queue = std::make_unique<adapters::inproc::InprocQueueStore>();
+  seat_maps = std::make_unique<adapters::inproc::InprocSeatMapCache>();
   gateway = std::make_unique<HookedGateway>(
       std::make_unique<adapters::payments::SandboxGateway>(adapters::payments::SandboxRules{}, ledger_path()));
   ctx = std::make_unique<app::AppContext>(

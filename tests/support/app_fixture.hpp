@@ -16,9 +16,13 @@
 
 namespace concert::testing {
 
-enum class AdapterKind { Embedded };
+enum class AdapterKind { Embedded, MariaDb };
 std::string to_string(AdapterKind kind);
 std::vector<AdapterKind> all_adapter_kinds();
+// Why this adapter set cannot run here (its server is not configured), or empty.
+// The test command sets CONCERTD_REQUIRE_BACKENDS=1, which turns a skip into a failure.
+std::string unavailable_reason(AdapterKind kind);
+bool backends_required();
 
 // Collects published events in memory so tests can check I4.
 class MemorySink final : public ports::EventSink {
@@ -45,6 +49,7 @@ struct AppFixture {
   std::string ledger_path() const { return dir.file("ledger.jsonl"); }
 
   TempDir dir;
+  std::shared_ptr<void> database;  // a private database on the test server, dropped with the fixture
   ManualClock clock;
   platform::Registry registry;
   app::Kpis kpis{registry};

@@ -9,8 +9,11 @@ namespace concert::http {
 
 namespace {
 
-const std::vector<double> kLatencyBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                          0.1,    0.25,  0.5,    1,     2.5,   5,     10};
+// A client's request id is echoed back only if it is short and plain.
+bool usable_request_id(const std::string& id) {
+  return !id.empty() && id.size() <= 64 &&
+         id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") == std::string::npos;
+}
 
 std::string route_key(const std::string& method, const std::string& route) { return method + " " + route; }
 
@@ -33,7 +36,7 @@ Api::RouteMetrics& Api::metrics_for(const std::string& method, const std::string
   if (inserted) {
     const platform::Labels base{{"method", method}, {"route", route}};
     it->second.latency = &ctx_.metrics.histogram("concertd_http_request_duration_seconds",
-                                                 "HTTP request latency by route", base, kLatencyBuckets);
+                                                 "HTTP request latency by route", base, platform::default_latency_buckets());
     for (int c = 0; c < 5; ++c) {
       auto labels = base;
       labels.push_back({"code", std::to_string(c + 1) + "xx"});
@@ -67,7 +70,8 @@ boost::asio::awaitable<Response> Api::dispatch(const Request& request, const Rou
 
 boost::asio::awaitable<Response> Api::handle(Request request) {
   const auto started = std::chrono::steady_clock::now();
-  const auto request_id = request.header("X-Request-Id").value_or(platform::new_request_id());
+  auto request_id = request.header("X-Request-Id").value_or("");
+  if (!usable_request_id(request_id)) request_id = platform::new_request_id();
   const auto match = router_.match(request.method, request.path());
 
   Response response = co_await dispatch(request, match);

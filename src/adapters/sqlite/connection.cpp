@@ -102,9 +102,9 @@ Statement Connection::prepare(std::string_view sql) {
   return Statement(db_, it->second);
 }
 
-void Connection::exec(const char* sql) {
+void Connection::exec(std::string_view sql) {
   char* error = nullptr;
-  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
+  const int rc = sqlite3_exec(db_, sql.data(), nullptr, nullptr, &error);
   if (rc != SQLITE_OK) {
     const std::string message = std::string(sql) + ": " + (error ? error : sqlite3_errstr(rc));
     sqlite3_free(error);

@@ -57,6 +57,7 @@ class Statement {
 
 class Connection {
  public:
+  using Statement = sqlite::Statement;
   explicit Connection(const std::string& path);
   ~Connection();
   Connection(const Connection&) = delete;
@@ -65,7 +66,7 @@ class Connection {
   // Prepared once per connection (keyed by the SQL text's address: SQL lives in
   // constants), reset when the returned Statement goes out of scope.
   Statement prepare(std::string_view sql);
-  void exec(const char* sql);
+  void exec(std::string_view sql);  // sql must be NUL-terminated (a literal or a constant)
   sqlite3* handle() { return db_; }
 
  private:

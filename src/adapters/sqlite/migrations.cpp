@@ -29,7 +29,7 @@ constexpr std::string_view kRecord = "INSERT INTO schema_migrations (version, ap
 
 void migrate_sqlite(const std::string& path) {
   Connection conn(path);
-  conn.exec(std::string(kCreateTable).c_str());
+  conn.exec(kCreateTable);
   for (const auto& m : kMigrations) {
     // IMMEDIATE: two processes migrating at once serialise instead of both applying.
     conn.exec("BEGIN IMMEDIATE");
@@ -41,7 +41,7 @@ void migrate_sqlite(const std::string& path) {
         applied = st.step();
       }
       if (!applied) {
-        conn.exec(std::string(m.sql).c_str());
+        conn.exec(std::string(m.sql));  // views into the generated file are not NUL-terminated
         auto st = conn.prepare(kRecord);
         const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::system_clock::now().time_since_epoch());

@@ -5,7 +5,8 @@
 #include <vector>
 
 #include "adapters/sqlite/connection.hpp"
-#include "adapters/sqlite/sqlite_tx.hpp"
+#include "adapters/sql/sql_tx.hpp"
+#include "adapters/sqlite/dialect.hpp"
 
 namespace concert::adapters::sqlite {
 
@@ -32,7 +33,11 @@ class SqliteStore final : public ports::Store {
       if (!writer.try_lock_until(deadline)) throw ports::StoreUnavailable("timed out waiting for the SQLite writer");
     }
     Connection* conn = acquire(deadline);
-    return std::make_unique<SqliteTx>(*conn, mode, std::move(writer), [this, conn] { give_back(conn); });
+    auto held = std::make_shared<std::unique_lock<std::timed_mutex>>(std::move(writer));
+    return std::make_unique<sql::SqlTx<Connection>>(*conn, sqlite_dialect(), mode, [this, conn, held] {
+      if (held->owns_lock()) held->unlock();
+      give_back(conn);
+    });
   }
 
   bool ping() override {

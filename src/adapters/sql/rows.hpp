@@ -1,10 +1,16 @@
-#include "adapters/sqlite/rows.hpp"
+// Row -> struct mapping shared by the SQL adapters (column order: columns.hpp).
+// A Row offers int64(i), text(i), is_null(i), optional_int64(i), optional_text(i).
+#pragma once
 
+#include <optional>
+#include <span>
+#include <string>
+
+#include "domain/events.hpp"
+#include "domain/types.hpp"
 #include "ports/store.hpp"
 
-namespace concert::adapters::sqlite {
-
-namespace {
+namespace concert::adapters::sql {
 
 template <typename E>
 E parse_status(std::optional<E> parsed, const std::string& text) {
@@ -12,11 +18,12 @@ E parse_status(std::optional<E> parsed, const std::string& text) {
   return *parsed;
 }
 
-}  // namespace
+inline std::int64_t ms(domain::TimePoint t) { return t.time_since_epoch().count(); }
 
-domain::TimePoint time_from(std::int64_t ms) { return domain::TimePoint(domain::Millis(ms)); }
+inline domain::TimePoint time_from(std::int64_t ms) { return domain::TimePoint(domain::Millis(ms)); }
 
-domain::Seat seat_from(const Statement& s) {
+template <typename Row>
+domain::Seat seat_from(const Row& s) {
   domain::Seat seat;
   seat.id = s.int64(0);
   seat.schedule_id = s.int64(1);
@@ -33,7 +40,8 @@ domain::Seat seat_from(const Statement& s) {
   return seat;
 }
 
-domain::Schedule schedule_from(const Statement& s) {
+template <typename Row>
+domain::Schedule schedule_from(const Row& s) {
   domain::Schedule sc;
   sc.id = s.int64(0);
   sc.concert_id = s.int64(1);
@@ -48,7 +56,8 @@ domain::Schedule schedule_from(const Statement& s) {
   return sc;
 }
 
-domain::Reservation reservation_from(const Statement& s) {
+template <typename Row>
+domain::Reservation reservation_from(const Row& s) {
   domain::Reservation r;
   r.id = s.int64(0);
   r.schedule_id = s.int64(1);
@@ -64,7 +73,8 @@ domain::Reservation reservation_from(const Statement& s) {
   return r;
 }
 
-domain::Payment payment_from(const Statement& s) {
+template <typename Row>
+domain::Payment payment_from(const Row& s) {
   domain::Payment p;
   p.id = s.int64(0);
   p.reservation_id = s.int64(1);
@@ -80,7 +90,8 @@ domain::Payment payment_from(const Statement& s) {
   return p;
 }
 
-domain::OutboxEvent event_from(const Statement& s) {
+template <typename Row>
+domain::OutboxEvent event_from(const Row& s) {
   domain::OutboxEvent e;
   e.id = s.int64(0);
   e.event_id = s.text(1);
@@ -94,7 +105,7 @@ domain::OutboxEvent event_from(const Statement& s) {
   return e;
 }
 
-std::string json_id_list(std::span<const domain::Id> ids) {
+inline std::string json_id_list(std::span<const domain::Id> ids) {
   std::string out = "[";
   for (std::size_t i = 0; i < ids.size(); ++i) {
     if (i) out += ',';
@@ -103,4 +114,4 @@ std::string json_id_list(std::span<const domain::Id> ids) {
   return out + "]";
 }
 
-}  // namespace concert::adapters::sqlite
+}  // namespace concert::adapters::sql

@@ -1,0 +1,107 @@
+// One MySQL-protocol connection (MariaDB Connector/C) with server-side prepared
+// statements kept for reuse. Client errors (CR_*: the connection is gone) mark it
+// broken so the pool drops it; server errors (ER_*) do not.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "adapters/mysql/mysql_url.hpp"
+
+struct st_mysql;
+struct st_mysql_stmt;
+
+namespace concert::adapters::mysql {
+
+struct ConnectionOptions {
+  MysqlEndpoint endpoint;
+  std::chrono::seconds connect_timeout{3};
+  std::chrono::seconds io_timeout{10};     // every read and write on the socket
+  std::chrono::seconds lock_wait_timeout{5};  // InnoDB row-lock waits
+};
+
+class Connection;
+
+// A prepared statement in use: parameters bound by value, results read as text.
+class Statement {
+ public:
+  Statement(Connection& conn, st_mysql_stmt* stmt);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  template <typename... Args>
+  Statement& bind_all(const Args&... args) {
+    params_.clear();
+    (bind(args), ...);
+    return *this;
+  }
+  void bind(std::int64_t v);
+  void bind(int v) { bind(static_cast<std::int64_t>(v)); }
+  void bind(std::string_view v);
+  void bind(const std::string& v) { bind(std::string_view(v)); }
+  void bind(const char* v) { bind(std::string_view(v)); }
+  void bind(std::nullopt_t);
+  void bind(const std::optional<std::int64_t>& v);
+  void bind(const std::optional<std::string>& v);
+
+  bool step();  // executes on the first call; true while there is a row
+  void run();
+  int changes() const { return static_cast<int>(affected_); }
+  std::int64_t last_insert_id() const { return insert_id_; }
+
+  std::int64_t int64(int col) const;
+  std::string text(int col) const;
+  bool is_null(int col) const;
+  std::optional<std::int64_t> optional_int64(int col) const;
+  std::optional<std::string> optional_text(int col) const;
+
+ private:
+  struct Param {
+    bool is_null = false;
+    bool is_int = false;
+    std::int64_t i = 0;
+    std::string s;
+  };
+  struct Column;
+  void execute();
+
+  Connection& conn_;
+  st_mysql_stmt* stmt_;
+  std::vector<Param> params_;
+  std::vector<Column> columns_;
+  bool executed_ = false;
+  bool has_result_ = false;
+  std::uint64_t affected_ = 0;
+  std::int64_t insert_id_ = 0;
+};
+
+class Connection {
+ public:
+  using Statement = mysql::Statement;
+
+  explicit Connection(const ConnectionOptions& options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  Statement prepare(std::string_view sql);  // cached by the SQL text's address
+  void exec(std::string_view sql);
+  bool broken() const { return broken_; }
+  // Throws TxConflict for deadlocks and lock-wait timeouts, StoreUnavailable otherwise.
+  [[noreturn]] void fail(unsigned error, const std::string& message);
+  st_mysql* handle() { return db_; }
+
+ private:
+  st_mysql* db_ = nullptr;
+  bool broken_ = false;
+  std::unordered_map<const char*, st_mysql_stmt*> cache_;
+};
+
+}  // namespace concert::adapters::mysql

@@ -1,0 +1,89 @@
+#include "adapters/mysql/mysql_store.hpp"
+
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
+#include "adapters/mysql/dialect.hpp"
+#include "adapters/sql/sql_tx.hpp"
+
+namespace concert::adapters::mysql {
+
+namespace {
+
+// At most pool_size connections; a transaction waits up to acquire_timeout for
+// one, and a connection that saw a client error is closed instead of reused.
+class MysqlStore final : public ports::Store {
+ public:
+  explicit MysqlStore(const MysqlOptions& options) : options_(options) {}
+
+  std::unique_ptr<ports::Tx> begin(ports::TxMode mode) override {
+    auto conn = acquire();
+    auto* raw = conn.get();
+    return std::make_unique<sql::SqlTx<Connection>>(
+        *raw, mysql_dialect(), mode, [this, owned = std::shared_ptr<Connection>(std::move(conn))]() mutable {
+          give_back(std::move(owned));
+        });
+  }
+
+  bool ping() override {
+    try {
+      auto tx = begin(ports::TxMode::Read);
+      tx->has_any_concert();
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+
+ private:
+  std::shared_ptr<Connection> acquire() {
+    std::unique_lock lock(mutex_);
+    if (!available_.wait_until(lock, std::chrono::steady_clock::now() + options_.acquire_timeout,
+                               [this] { return !idle_.empty() || open_ < options_.pool_size; })) {
+      throw ports::StoreUnavailable("all MySQL connections are busy");
+    }
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      return conn;
+    }
+    ++open_;
+    lock.unlock();
+    try {
+      return std::make_shared<Connection>(options_.connection);
+    } catch (...) {
+      lock.lock();
+      --open_;
+      available_.notify_one();
+      throw;
+    }
+  }
+
+  void give_back(std::shared_ptr<Connection> conn) {
+    {
+      std::lock_guard lock(mutex_);
+      if (conn->broken()) {
+        --open_;  // dropped; the next acquire opens a fresh one
+      } else {
+        idle_.push_back(std::move(conn));
+      }
+    }
+    available_.notify_one();
+  }
+
+  MysqlOptions options_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::shared_ptr<Connection>> idle_;
+  int open_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ports::Store> open_mysql_store(const MysqlOptions& options) {
+  migrate_mysql(options.connection);
+  return std::make_unique<MysqlStore>(options);
+}
+
+}  // namespace concert::adapters::mysql

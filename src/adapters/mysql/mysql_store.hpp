@@ -1,0 +1,25 @@
+// The production profile's store: MySQL 8 / MariaDB >= 10.6 behind ports::Store.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "adapters/mysql/connection.hpp"
+#include "ports/store.hpp"
+
+namespace concert::adapters::mysql {
+
+struct MysqlOptions {
+  ConnectionOptions connection;
+  int pool_size = 8;
+  std::chrono::milliseconds acquire_timeout{2000};
+};
+
+// Connects lazily: the pool opens connections as they are needed, drops broken
+// ones and opens new ones, so the store recovers by itself after a database restart.
+std::unique_ptr<ports::Store> open_mysql_store(const MysqlOptions& options);
+// Applies the embedded migrations not yet recorded in schema_migrations.
+void migrate_mysql(const ConnectionOptions& options);
+
+}  // namespace concert::adapters::mysql

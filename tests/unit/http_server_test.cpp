@@ -1,0 +1,613 @@
+// The Beast transport (adapters/http/server.hpp) and the blocking pool, driven
+// in-process: a server on 127.0.0.1:0 with its io_context run on two threads
+// inside the test, and clients on plain sockets.
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <future>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "adapters/http/blocking_pool.hpp"
+#include "adapters/http/server.hpp"
+#include "support/http_client.hpp"
+
+namespace concert::http {
+namespace {
+
+namespace net = boost::asio;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using concert::testing::HttpClient;
+
+// --- a plain socket client -------------------------------------------------------------
+
+struct RawReply {
+  int status = 0;
+  std::string head;  // status line and headers
+  std::string body;
+  bool complete = false;
+  bool has_header(const std::string& line) const { return head.find("\r\n" + line + "\r\n") != std::string::npos; }
+  nlohmann::json json() const { return nlohmann::json::parse(body); }
+};
+
+// Parses one HTTP/1.1 response with Content-Length; `complete` once it all arrived.
+RawReply parse_reply(const std::string& data) {
+  RawReply r;
+  const auto end = data.find("\r\n\r\n");
+  if (end == std::string::npos || data.compare(0, 9, "HTTP/1.1 ") != 0) return r;
+  r.status = std::atoi(data.c_str() + 9);
+  r.head = data.substr(0, end + 2);
+  std::size_t length = 0;
+  std::string lower = r.head;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (auto at = lower.find("\r\ncontent-length: "); at != std::string::npos) {
+    length = static_cast<std::size_t>(std::atol(lower.c_str() + at + 18));
+  }
+  if (data.size() >= end + 4 + length) {
+    r.body = data.substr(end + 4, length);
+    r.complete = true;
+  }
+  return r;
+}
+
+class RawConn {
+ public:
+  explicit RawConn(unsigned short port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) throw std::runtime_error("socket failed");
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~RawConn() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  RawConn(const RawConn&) = delete;
+  RawConn& operator=(const RawConn&) = delete;
+
+  bool connected() const { return connected_; }
+
+  // False once the peer is gone (EPIPE, ECONNRESET).
+  bool send(const std::string& bytes) {
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+      const auto n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return false;
+      }
+      sent += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
+  // Reads until the peer closes (EOF or reset) or `wait` elapses.
+  struct Outcome {
+    std::string data;
+    bool closed = false;  // EOF or reset seen
+    bool reset = false;
+    Clock::duration elapsed{};
+  };
+  Outcome read_until_close(std::chrono::milliseconds wait) { return read(wait, false); }
+  // Reads until one complete response arrived, the peer closed, or `wait` elapsed.
+  Outcome read_response(std::chrono::milliseconds wait) { return read(wait, true); }
+
+ private:
+  Outcome read(std::chrono::milliseconds wait, bool stop_at_response) {
+    Outcome out;
+    const auto start = Clock::now();
+    const auto deadline = start + wait;
+    char chunk[8192];
+    for (;;) {
+      if (stop_at_response && parse_reply(out.data).complete) break;
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) break;
+      pollfd p{fd_, POLLIN, 0};
+      const int ready = ::poll(&p, 1, static_cast<int>(left));
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready <= 0) break;
+      const auto n = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (n > 0) {
+        out.data.append(chunk, static_cast<std::size_t>(n));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      out.closed = true;
+      out.reset = n < 0 && errno == ECONNRESET;
+      break;
+    }
+    out.elapsed = Clock::now() - start;
+    return out;
+  }
+
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+// --- the server under test -----------------------------------------------------------------
+
+class ServerHarness {
+ public:
+  ServerHarness(ServerOptions options, Handler handler) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    server_ = std::make_unique<HttpServer>(ioc_, std::move(options), std::move(handler));
+    server_->start();
+    for (int i = 0; i < 2; ++i) {
+      threads_.emplace_back([this] {
+        ioc_.run();
+        ++returned_;
+      });
+    }
+  }
+  ~ServerHarness() { stop(5s); }
+  ServerHarness(const ServerHarness&) = delete;
+  ServerHarness& operator=(const ServerHarness&) = delete;
+
+  unsigned short port() const { return port_ ? port_ : (port_ = server_->bound_port()); }
+  HttpServer& server() { return *server_; }
+
+  // Graceful stop; true when both io threads returned from run() within `limit`
+  // on their own (otherwise the io_context is stopped by force).
+  bool stop(std::chrono::milliseconds limit) {
+    if (stopped_) return clean_;
+    port();  // remember it: the acceptor is about to close
+    stopped_ = true;
+    server_->stop();
+    const auto deadline = Clock::now() + limit;
+    while (returned_.load() < threads_.size() && Clock::now() < deadline) std::this_thread::sleep_for(5ms);
+    clean_ = returned_.load() == threads_.size();
+    if (!clean_) ioc_.stop();
+    for (auto& t : threads_) t.join();
+    return clean_;
+  }
+
+  // Waits until the server counts `n` open connections.
+  bool wait_connections(std::size_t n, std::chrono::milliseconds limit = 2s) {
+    const auto deadline = Clock::now() + limit;
+    while (server_->open_connections() != n && Clock::now() < deadline) std::this_thread::sleep_for(2ms);
+    return server_->open_connections() == n;
+  }
+
+ private:
+  net::io_context ioc_;
+  std::unique_ptr<HttpServer> server_;
+  std::vector<std::thread> threads_;
+  std::atomic<std::size_t> returned_{0};
+  mutable unsigned short port_ = 0;
+  bool stopped_ = false;
+  bool clean_ = false;
+};
+
+ServerOptions small_options() {
+  ServerOptions o;
+  o.body_limit = 1024;
+  o.header_limit = 1024;
+  o.read_timeout = 2s;
+  o.idle_timeout = 5s;
+  o.write_timeout = 2s;
+  o.shutdown_grace = 3s;
+  return o;
+}
+
+// Echoes the request; /boom throws; /slow waits 300 ms on a timer first.
+struct TestHandler {
+  std::shared_ptr<std::atomic<int>> slow_started = std::make_shared<std::atomic<int>>(0);
+
+  Handler handler() const {
+    auto started = slow_started;
+    return [started](Request r) -> net::awaitable<Response> {
+      if (r.path() == "/boom") throw std::runtime_error("handler failed on purpose");
+      if (r.path() == "/slow") {
+        ++*started;
+        auto executor = co_await net::this_coro::executor;
+        net::steady_timer timer(executor);
+        timer.expires_after(300ms);
+        co_await timer.async_wait(net::use_awaitable);
+      }
+      Response res;
+      res.content_type = "text/plain";
+      res.headers["X-Method"] = r.method;
+      res.body = r.method + " " + r.target + " [" + r.body + "]";
+      co_return res;
+    };
+  }
+};
+
+std::string get_request(const std::string& target) {
+  return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+}
+
+void expect_problem(const RawReply& reply, int status, const std::string& code) {
+  EXPECT_EQ(reply.status, status) << reply.head;
+  EXPECT_TRUE(reply.has_header("Content-Type: application/problem+json")) << reply.head;
+  ASSERT_TRUE(reply.complete);
+  const auto body = reply.json();
+  EXPECT_EQ(body.value("status", 0), status);
+  EXPECT_EQ(body.value("code", ""), code);
+  EXPECT_FALSE(body.value("detail", "").empty());
+}
+
+// --- requests ---------------------------------------------------------------------------
+
+TEST(HttpServer, EchoesSeveralRequestsOnOneKeepAliveConnection) {
+  TestHandler h;
+  ServerHarness s(small_options(), h.handler());
+  HttpClient client("127.0.0.1", s.port());
+
+  auto a = client.get("/a?x=1");
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(a.body, "GET /a?x=1 []");
+  EXPECT_EQ(a.header("X-Method"), "GET");
+  EXPECT_EQ(a.header("Content-Type"), "text/plain");
+
+  auto b = client.post("/b", R"({"k":"v"})");
+  EXPECT_EQ(b.status, 200);
+  EXPECT_EQ(b.body, R"(POST /b [{"k":"v"}])");
+
+  auto c = client.request("PUT", "/c", "payload");
+  EXPECT_EQ(c.status, 200);
+  EXPECT_EQ(c.body, "PUT /c [payload]");
+  EXPECT_EQ(s.server().open_connections(), 1u);  // the three went over one connection
+}
+
+TEST(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
+  TestHandler h;
+  ServerHarness s(small_options(), h.handler());
+  RawConn conn(s.port());
+  ASSERT_TRUE(conn.connected());
+  ASSERT_TRUE(conn.send(get_request("/one") + get_request("/two")));
+  std::string data;
+  const auto deadline = Clock::now() + 3s;
+  while (Clock::now() < deadline && data.find("GET /two") == std::string::npos) {
+    auto part = conn.read_response(200ms);
+    data += part.data;
+    if (part.closed) break;
+  }
+  const auto first = data.find("GET /one []");
+  const auto second = data.find("GET /two []");
+  ASSERT_NE(first, std::string::npos) << data;
+  ASSERT_NE(second, std::string::npos) << data;
+  EXPECT_LT(first, second);
+}
+
+TEST(HttpServer, BodyOverTheLimitGets413Problem) {
+  TestHandler h;
+  ServerHarness s(small_options(), h.handler());
+  RawConn conn(s.port());
+  ASSERT_TRUE(conn.connected());
+  // Declared too large: refused from the headers alone.
+  ASSERT_TRUE(conn.send("POST /x HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n"));
+  const auto out = conn.read_until_close(3s);
+  expect_problem(parse_reply(out.data), 413, "payload-too-large");
+  EXPECT_TRUE(out.closed);
+}
+
+TEST(HttpServer, ChunkedBodyOverTheLimitGets413Problem) {
+  TestHandler h;
+  ServerHarness s(small_options(), h.handler());
+  RawConn conn(s.port());
+  ASSERT_TRUE(conn.connected());
+  std::string chunked = "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 3; ++i) chunked += "200\r\n" + std::string(0x200, 'a') + "\r\n";
+  chunked += "0\r\n\r\n";  // 1536 bytes in all, over the 1024 limit
+  ASSERT_TRUE(conn.send(chunked));
+  const auto out = conn.read_until_close(3s);
+  expect_problem(parse_reply(out.data), 413, "payload-too-large");
+}
+
+// A client that sends its whole (too large) body, as curl or a browser does,
+// must still be able to read the 413: the server answers before reading the
+// body, so it has to drain or linger before closing, or the unread bytes turn
+// the close into a TCP reset that destroys the answer in flight.
+TEST(HttpServer, BodyOverTheLimitSentInFullStillGets413) {
+  TestHandler h;
+  auto options = small_options();
+  options.body_limit = 64 * 1024;
+  ServerHarness s(options, h.handler());
+  int lost = 0;
+  for (int i = 0; i < 10; ++i) {
+    RawConn conn(s.port());
+    ASSERT_TRUE(conn.connected());
+    const std::string body(1024 * 1024, 'x');
+    conn.send("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    const auto out = conn.read_until_close(3s);
+    const auto reply = parse_reply(out.data);
+    if (reply.status != 413) ++lost;
+  }
+  EXPECT_EQ(lost, 0) << lost << " of 10 clients never saw the 413 (connection reset)";
+}
+
+TEST(HttpServer, OversizedHeaderGets431Problem) {
+  TestHandler h;
+  ServerHarness s(small_options(), h.handler());
+  RawConn conn(s.port());
+  ASSERT_TRUE(conn.connected());
+  ASSERT_TRUE(conn.send("GET /x HTTP/1.1\r\nHost: a\r\nX-Big: " + std::string(2000, 'b') + "\r\n\r\n"));
+  const auto out = conn.read_until_close(3s);
+  expect_problem(parse_reply(out.data), 431, "headers-too-large");
+  EXPECT_TRUE(out.closed);
+}
+
+TEST(HttpServer, GarbageGets400Problem) {
+  TestHandler h;
+  ServerHarness s(small_options(), h.handler());
+  for (const auto& garbage : {std::string("\x01\x02\x03 nonsense\r\n\r\n"),
+                                    std::string("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: abc\r\n\r\n"),
+                                    std::string("GET / HTTP/9.9\r\n\r\n")}) {
+    RawConn conn(s.port());
+    ASSERT_TRUE(conn.connected());
+    ASSERT_TRUE(conn.send(garbage));
+    const auto out = conn.read_until_close(3s);
+    expect_problem(parse_reply(out.data), 400, "bad-request");
+    EXPECT_TRUE(out.closed);
+  }
+  // The server is still up.
+  HttpClient client("127.0.0.1", s.port());
+  EXPECT_EQ(client.get("/after").status, 200);
+}
+
+// --- deadlines and limits ---------------------------------------------------------------------
+
+TEST(HttpServer, SlowClientWithHalfARequestLineIsDisconnectedAfterReadTimeout) {
+  TestHandler h;
+  auto options = small_options();
+  options.read_timeout = 200ms;
+  ServerHarness s(options, h.handler());
+  RawConn conn(s.port());
+  ASSERT_TRUE(conn.connected());
+  ASSERT_TRUE(conn.send("GET /sl"));
+  const auto out = conn.read_until_close(3s);
+  EXPECT_TRUE(out.closed);
+  EXPECT_TRUE(out.data.empty()) << out.data;
+  EXPECT_GE(out.elapsed, 150ms);
+  EXPECT_LT(out.elapsed, 1500ms);
+  EXPECT_TRUE(s.wait_connections(0));
+  HttpClient client("127.0.0.1", s.port());
+  EXPECT_EQ(client.get("/after").status, 200);
+}
+
+TEST(HttpServer, TricklingClientIsCutOffAtTheRequestDeadline) {
+  TestHandler h;
+  auto options = small_options();
+  options.read_timeout = 200ms;
+  ServerHarness s(options, h.handler());
+  RawConn conn(s.port());
+  ASSERT_TRUE(conn.connected());
+  const std::string request =
+      "GET /trickle HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + std::string(100, 'p') + "\r\n\r\n";
+  const auto start = Clock::now();
+  bool cut_off = false;
+  // One byte every 20 ms: each byte is progress, but the whole request never
+  // arrives within read_timeout.
+  for (std::size_t i = 0; i + 2 < request.size() && Clock::now() - start < 2s; ++i) {
+    if (!conn.send(request.substr(i, 1))) {
+      cut_off = true;
+      break;
+    }
+    auto out = conn.read_until_close(20ms);
+    if (out.closed) {
+      cut_off = true;
+      break;
+    }
+  }
+  const auto elapsed = Clock::now() - start;
+  EXPECT_TRUE(cut_off);
+  EXPECT_LT(elapsed, 1s);
+}
+
+TEST(HttpServer, ThirdConnectionOverMaxConnectionsGets503) {
+  TestHandler h;
+  auto options = small_options();
+  options.max_connections = 2;
+  ServerHarness s(options, h.handler());
+  auto first = std::make_unique<HttpClient>("127.0.0.1", s.port());
+  HttpClient second("127.0.0.1", s.port());
+  ASSERT_EQ(first->get("/1").status, 200);
+  ASSERT_EQ(second.get("/2").status, 200);
+  ASSERT_TRUE(s.wait_connections(2));
+
+  {
+    RawConn third(s.port());
+    ASSERT_TRUE(third.connected());
+    third.send(get_request("/3"));
+    const auto out = third.read_until_close(3s);
+    const auto reply = parse_reply(out.data);
+    expect_problem(reply, 503, "unavailable");
+    EXPECT_TRUE(reply.has_header("Retry-After: 1")) << reply.head;
+    EXPECT_TRUE(out.closed);
+  }
+  EXPECT_EQ(s.server().open_connections(), 2u);
+
+  // Once a connection goes away there is room again.
+  first.reset();
+  ASSERT_TRUE(s.wait_connections(1));
+  HttpClient fourth("127.0.0.1", s.port());
+  EXPECT_EQ(fourth.get("/4").status, 200);
+}
+
+TEST(HttpServer, ThrowingHandlerGets500AndTheServerKeepsServing) {
+  TestHandler h;
+  ServerHarness s(small_options(), h.handler());
+  HttpClient client("127.0.0.1", s.port());
+  auto boom = client.get("/boom");
+  EXPECT_EQ(boom.status, 500);
+  EXPECT_EQ(boom.header("Content-Type"), "application/problem+json");
+  auto problem = boom.json();
+  EXPECT_EQ(problem["code"], "internal");
+  EXPECT_EQ(problem["status"], 500);
+  EXPECT_EQ(problem["detail"].get<std::string>().find("on purpose"), std::string::npos);  // no internals leak
+
+  auto ok = client.get("/fine");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "GET /fine []");
+  EXPECT_EQ(s.server().open_connections(), 1u);  // same connection, still alive
+  HttpClient other("127.0.0.1", s.port());
+  EXPECT_EQ(other.get("/boom").status, 500);
+  EXPECT_EQ(other.get("/again").status, 200);
+}
+
+// --- graceful stop ---------------------------------------------------------------------------
+
+TEST(HttpServer, StopLetsTheInFlightRequestFinishAndRunReturns) {
+  TestHandler h;
+  auto options = small_options();
+  options.shutdown_grace = 5s;
+  ServerHarness s(options, h.handler());
+  const auto port = s.port();
+
+  // An idle keep-alive connection must not hold the shutdown for the grace period.
+  HttpClient idle("127.0.0.1", port);
+  ASSERT_EQ(idle.get("/idle").status, 200);
+
+  std::promise<concert::testing::Reply> slow_reply;
+  auto slow_future = slow_reply.get_future();
+  std::thread slow_client([&] {
+    try {
+      HttpClient client("127.0.0.1", port);
+      slow_reply.set_value(client.get("/slow"));
+    } catch (...) {
+      slow_reply.set_exception(std::current_exception());
+    }
+  });
+  const auto wait_start = Clock::now();
+  while (h.slow_started->load() == 0 && Clock::now() - wait_start < 3s) std::this_thread::sleep_for(1ms);
+  ASSERT_EQ(h.slow_started->load(), 1);
+
+  const auto stop_start = Clock::now();
+  const bool clean = s.stop(4s);
+  const auto stop_took = Clock::now() - stop_start;
+  slow_client.join();
+
+  EXPECT_TRUE(clean) << "io_context::run did not return after stop()";
+  EXPECT_GE(stop_took, 200ms);  // it waited for the handler's remaining ~300 ms
+  EXPECT_LT(stop_took, 3s);     // and not for the idle connection or the grace period
+  auto reply = slow_future.get();
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, "GET /slow []");
+  EXPECT_EQ(reply.header("Connection"), "close");
+
+  RawConn late(port);
+  EXPECT_FALSE(late.connected());  // no longer accepting
+}
+
+TEST(HttpServer, StopWithNothingInFlightReturnsPromptly) {
+  TestHandler h;
+  ServerHarness s(small_options(), h.handler());
+  HttpClient idle("127.0.0.1", s.port());
+  ASSERT_EQ(idle.get("/x").status, 200);
+  const auto start = Clock::now();
+  EXPECT_TRUE(s.stop(3s));
+  EXPECT_LT(Clock::now() - start, 1s);
+}
+
+// --- BlockingPool ---------------------------------------------------------------------------
+
+TEST(BlockingPool, RunsWorkOnAPoolThreadAndResumesOnTheCaller) {
+  net::io_context ioc;
+  BlockingPool pool(2, 8);
+  std::thread::id caller, worker, resumed;
+  auto coroutine = [&]() -> net::awaitable<int> {
+    caller = std::this_thread::get_id();
+    auto work = [&worker] {
+      worker = std::this_thread::get_id();
+      return 42;
+    };
+    const int value = co_await pool.run(work);
+    resumed = std::this_thread::get_id();
+    co_return value;
+  };
+  auto result = net::co_spawn(ioc, coroutine(), net::use_future);
+  ioc.run();
+  EXPECT_EQ(result.get(), 42);
+  EXPECT_EQ(caller, std::this_thread::get_id());
+  EXPECT_NE(worker, caller);
+  EXPECT_EQ(resumed, caller);
+}
+
+TEST(BlockingPool, ExceptionsFromTheWorkReachTheCaller) {
+  net::io_context ioc;
+  BlockingPool pool(1, 1);
+  auto failing = [&]() -> net::awaitable<int> {
+    auto work = []() -> int { throw std::invalid_argument("bad work"); };
+    co_return co_await pool.run(work);
+  };
+  auto succeeding = [&]() -> net::awaitable<int> {
+    auto work = [] { return 7; };
+    co_return co_await pool.run(work);
+  };
+  auto first = net::co_spawn(ioc, failing(), net::use_future);
+  ioc.run();
+  EXPECT_THROW(first.get(), std::invalid_argument);
+  // The failed task gave its slot back.
+  ioc.restart();
+  auto second = net::co_spawn(ioc, succeeding(), net::use_future);
+  ioc.run();
+  EXPECT_EQ(second.get(), 7);
+}
+
+TEST(BlockingPool, ThrowsPoolSaturatedBeyondItsLimit) {
+  net::io_context ioc;
+  auto guard = net::make_work_guard(ioc);
+  BlockingPool pool(1, 2);
+  std::promise<void> gate;
+  std::shared_future<void> opened = gate.get_future().share();
+  std::atomic<int> ran{0};
+  auto blocked = [&]() -> net::awaitable<int> {
+    auto work = [opened, &ran] {
+      opened.wait();
+      ++ran;
+      return 1;
+    };
+    co_return co_await pool.run(work);
+  };
+  // One io thread: the three start in order, so the first two hold both slots
+  // (one running, one queued) when the third asks.
+  auto a = net::co_spawn(ioc, blocked(), net::use_future);
+  auto b = net::co_spawn(ioc, blocked(), net::use_future);
+  auto c = net::co_spawn(ioc, blocked(), net::use_future);
+  std::thread io([&ioc] { ioc.run(); });
+
+  EXPECT_THROW(c.get(), PoolSaturated);
+  EXPECT_EQ(a.wait_for(50ms), std::future_status::timeout);
+  gate.set_value();
+  EXPECT_EQ(a.get(), 1);
+  EXPECT_EQ(b.get(), 1);
+  EXPECT_EQ(ran.load(), 2);
+
+  // Both slots are free again.
+  auto d = net::co_spawn(ioc, blocked(), net::use_future);
+  auto e = net::co_spawn(ioc, blocked(), net::use_future);
+  EXPECT_EQ(d.get(), 1);
+  EXPECT_EQ(e.get(), 1);
+  guard.reset();
+  io.join();
+}
+
+}  // namespace
+}  // namespace concert::http
