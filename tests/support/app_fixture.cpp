@@ -4,6 +4,8 @@
 #include "adapters/inproc/seat_map_cache.hpp"
 #include "adapters/payments/sandbox_gateway.hpp"
 #include "adapters/mysql/mysql_store.hpp"
+#include "adapters/redis/queue_store.hpp"
+#include "adapters/redis/seat_map_cache.hpp"
 #include "adapters/sqlite/sqlite_store.hpp"
 #include "platform/crypto.hpp"
 
@@ -13,11 +15,14 @@ std::string to_string(AdapterKind kind) {
   switch (kind) {
     case AdapterKind::Embedded: return "embedded";
     case AdapterKind::MariaDb: return "mariadb";
+    case AdapterKind::Production: return "mariadb_redis";
   }
   return "unknown";
 }
 
-std::vector<AdapterKind> all_adapter_kinds() { return {AdapterKind::Embedded, AdapterKind::MariaDb}; }
+std::vector<AdapterKind> all_adapter_kinds() {
+  return {AdapterKind::Embedded, AdapterKind::MariaDb, AdapterKind::Production};
+}
 
 namespace {
 
@@ -49,8 +54,11 @@ adapters::mysql::ConnectionOptions private_database(std::shared_ptr<void>& guard
 }  // namespace
 
 std::string unavailable_reason(AdapterKind kind) {
-  if (kind == AdapterKind::MariaDb && env("CONCERTD_TEST_MYSQL_URL").empty()) {
+  if (kind != AdapterKind::Embedded && env("CONCERTD_TEST_MYSQL_URL").empty()) {
     return "CONCERTD_TEST_MYSQL_URL is not set (scripts/test starts a MariaDB and sets it)";
+  }
+  if (kind == AdapterKind::Production && env("CONCERTD_TEST_REDIS_URL").empty()) {
+    return "CONCERTD_TEST_REDIS_URL is not set (scripts/test starts a Redis and sets it)";
   }
   return "";
 }
@@ -73,12 +81,23 @@ AppFixture::AppFixture(AdapterKind kind, app::AppSettings settings) {
       store = adapters::sqlite::open_sqlite_store({dir.file("test.db"), 4, std::chrono::milliseconds(5000)});
       break;
     case AdapterKind::MariaDb:
+    case AdapterKind::Production:
       store = adapters::mysql::open_mysql_store({private_database(database), 8, std::chrono::milliseconds(5000)});
       break;
   }
-  // Queue and seat-map cache stay in process until the Redis adapters arrive.
-  queue = std::make_unique<adapters::inproc::InprocQueueStore>();
-  seat_maps = std::make_unique<adapters::inproc::InprocSeatMapCache>();
+  if (kind == AdapterKind::Production) {
+    auto endpoint = adapters::redis::parse_redis_url(env("CONCERTD_TEST_REDIS_URL"));
+    if (!endpoint) throw std::runtime_error(endpoint.error().detail);
+    adapters::redis::RedisOptions options;
+    options.endpoint = *endpoint;
+    options.key_prefix = "t_" + platform::random_hex(8) + ":";
+    redis = std::make_unique<adapters::redis::RedisClient>(options);
+    queue = std::make_unique<adapters::redis::RedisQueueStore>(*redis);
+    seat_maps = std::make_unique<adapters::redis::RedisSeatMapCache>(*redis);
+  } else {
+    queue = std::make_unique<adapters::inproc::InprocQueueStore>();
+    seat_maps = std::make_unique<adapters::inproc::InprocSeatMapCache>();
+  }
   gateway = std::make_unique<HookedGateway>(
       std::make_unique<adapters::payments::SandboxGateway>(adapters::payments::SandboxRules{}, ledger_path()));
   ctx = std::make_unique<app::AppContext>(

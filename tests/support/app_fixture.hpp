@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/redis/redis_client.hpp"
 #include "app/services.hpp"
 #include "app/workers.hpp"
 #include "ports/event_sink.hpp"
@@ -16,7 +17,9 @@
 
 namespace concert::testing {
 
-enum class AdapterKind { Embedded, MariaDb };
+// Embedded: SQLite + in-process queue and cache. MariaDb: the MariaDB store with
+// the in-process queue. Production: MariaDB + the Redis queue and seat-map cache.
+enum class AdapterKind { Embedded, MariaDb, Production };
 std::string to_string(AdapterKind kind);
 std::vector<AdapterKind> all_adapter_kinds();
 // Why this adapter set cannot run here (its server is not configured), or empty.
@@ -50,6 +53,7 @@ struct AppFixture {
 
   TempDir dir;
   std::shared_ptr<void> database;  // a private database on the test server, dropped with the fixture
+  std::unique_ptr<adapters::redis::RedisClient> redis;  // keys under a private prefix
   ManualClock clock;
   platform::Registry registry;
   app::Kpis kpis{registry};

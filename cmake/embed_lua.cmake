@@ -1,0 +1,21 @@
+# Writes OUT with one `inline constexpr Script k<Name>{"<name>", R"lua(...)lua"};` per
+# FILES entry, each prefixed with PRELUDE (shared Lua functions), so a script is
+# self-contained when Redis loads it.
+file(READ ${PRELUDE} prelude)
+set(content "// Generated from src/adapters/redis/lua/*.lua; do not edit.\n")
+string(REPLACE "|" ";" FILES "${FILES}")
+foreach(f ${FILES})
+  get_filename_component(file_name ${f} NAME_WE)
+  string(REGEX REPLACE "-[0-9]+$" "" name ${file_name})
+  string(REPLACE "_" ";" parts ${name})
+  set(camel "")
+  foreach(part ${parts})
+    string(SUBSTRING ${part} 0 1 first)
+    string(TOUPPER ${first} first)
+    string(SUBSTRING ${part} 1 -1 rest)
+    string(APPEND camel "${first}${rest}")
+  endforeach()
+  file(READ ${f} body)
+  string(APPEND content "inline constexpr Script k${camel}Script{\"${name}\", R\"lua(${prelude}\n${body})lua\"};\n")
+endforeach()
+file(WRITE ${OUT} "${content}")

@@ -1,0 +1,71 @@
+--[[
+  Shared by every queue script (prepended when the scripts are embedded).
+  Every script gets the same eight keys of one schedule, all with the hash tag
+  {s:<scheduleId>} so the set stays valid on Redis Cluster:
+    KEYS[1] waiting   ZSET token -> sequence number (FIFO order)
+    KEYS[2] pre       ZSET token -> entered_at (pre-queue, order drawn at opening)
+    KEYS[3] active    ZSET token -> active_until (ms)
+    KEYS[4] seen      ZSET token -> last poll (ms), waiting and pre-queue fans only
+    KEYS[5] users     HASH user -> live token
+    KEYS[6] meta      HASH last_seq, serving_seq, drawn
+    KEYS[7] tokens    HASH token -> "<user>|<entered_at>"
+    KEYS[8] admitted  ZSET token -> admitted_at (ms), the last second only
+  A token description is {token, state, seq, active_until, entered_at, serving_seq, user}
+  with state WAITING | PRE | ACTIVE.
+]]
+
+local function describe(keys, token)
+  local info = redis.call('HGET', keys[7], token)
+  if not info then return nil end
+  local sep = string.find(info, '|', 1, true)
+  local user = string.sub(info, 1, sep - 1)
+  local entered = string.sub(info, sep + 1)
+  local serving = redis.call('HGET', keys[6], 'serving_seq') or '0'
+  local active_until = redis.call('ZSCORE', keys[3], token)
+  if active_until then return {token, 'ACTIVE', '0', active_until, entered, serving, user} end
+  local seq = redis.call('ZSCORE', keys[1], token)
+  if seq then return {token, 'WAITING', seq, '0', entered, serving, user} end
+  if redis.call('ZSCORE', keys[2], token) then return {token, 'PRE', '0', '0', entered, serving, user} end
+  return nil
+end
+
+-- Removes a token that is no longer live (left, used, expired); returns 1 if it was.
+local function finish(keys, token)
+  local info = redis.call('HGET', keys[7], token)
+  if not info then return 0 end
+  local user = string.sub(info, 1, string.find(info, '|', 1, true) - 1)
+  redis.call('ZREM', keys[1], token)
+  redis.call('ZREM', keys[2], token)
+  redis.call('ZREM', keys[3], token)
+  redis.call('ZREM', keys[4], token)
+  redis.call('HDEL', keys[7], token)
+  if redis.call('HGET', keys[5], user) == token then redis.call('HDEL', keys[5], user) end
+  return 1
+end
+
+-- Draws the pre-queue's order once (Fisher-Yates over a Park-Miller generator
+-- seeded by the caller) and puts it ahead of anyone numbered since the opening.
+local function draw(keys, seed)
+  if redis.call('HGET', keys[6], 'drawn') == '1' then return end
+  redis.call('HSET', keys[6], 'drawn', '1')
+  local pre = redis.call('ZRANGE', keys[2], 0, -1)
+  local state = tonumber(seed) % 2147483647
+  if state <= 0 then state = 1 end
+  for i = #pre, 2, -1 do
+    state = (state * 48271) % 2147483647
+    local j = (state % i) + 1
+    pre[i], pre[j] = pre[j], pre[i]
+  end
+  local later = redis.call('ZRANGE', keys[1], 0, -1)
+  local seq = tonumber(redis.call('HGET', keys[6], 'serving_seq') or '0')
+  for _, token in ipairs(pre) do
+    seq = seq + 1
+    redis.call('ZADD', keys[1], seq, token)
+  end
+  for _, token in ipairs(later) do
+    seq = seq + 1
+    redis.call('ZADD', keys[1], seq, token)
+  end
+  redis.call('DEL', keys[2])
+  redis.call('HSET', keys[6], 'last_seq', seq)
+end

@@ -1,0 +1,19 @@
+--[[
+  Promotes up to ARGV[1] waiting fans in FIFO order. ARGV[2] now (ms)  ARGV[3] active ttl (ms)
+  Returns {user, entered_at, token, ...} for each promoted fan.
+]]
+local out = {}
+local popped = redis.call('ZPOPMIN', KEYS[1], ARGV[1])
+local now = tonumber(ARGV[2])
+for i = 1, #popped, 2 do
+  local token = popped[i]
+  redis.call('HSET', KEYS[6], 'serving_seq', popped[i + 1])
+  redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), token)
+  redis.call('ZREM', KEYS[4], token)
+  redis.call('ZADD', KEYS[8], now, token)
+  local d = describe(KEYS, token)
+  table.insert(out, d[7])
+  table.insert(out, d[5])
+  table.insert(out, token)
+end
+return out
