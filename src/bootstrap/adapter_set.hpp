@@ -6,6 +6,7 @@
 
 #include "ports/clock.hpp"
 #include "ports/event_sink.hpp"
+#include "ports/lease.hpp"
 #include "ports/payment_gateway.hpp"
 #include "ports/queue_store.hpp"
 #include "ports/seat_map_cache.hpp"
@@ -14,13 +15,14 @@
 namespace concert::bootstrap {
 
 struct AdapterSet {
-  std::shared_ptr<void> instance_guard;  // e.g. the embedded lock file; released last
+  std::shared_ptr<void> instance_guard;  // the embedded lock file, or the shared clients; released last
   std::unique_ptr<ports::Clock> clock;
   std::unique_ptr<ports::Store> store;
   std::unique_ptr<ports::QueueStore> queue;
   std::unique_ptr<ports::SeatMapCache> seat_maps;
   std::unique_ptr<ports::PaymentGateway> gateway;
   std::unique_ptr<ports::EventSink> sink;
+  std::unique_ptr<ports::Lease> lease;  // which instance runs promotion and the relay
   std::function<bool()> ready;  // every dependency reachable
 };
 

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "adapters/inproc/lease.hpp"
 #include "adapters/inproc/queue_store.hpp"
 #include "adapters/inproc/seat_map_cache.hpp"
 #include "adapters/inproc/system_clock.hpp"
@@ -66,6 +67,7 @@ domain::Result<AdapterSet> open_embedded(const platform::Config& config) {
       adapters::payments::SandboxRules{config.sandbox_decline_over_amount,
                                        std::chrono::milliseconds(config.sandbox_latency_ms)},
       config.data_dir + "/sandbox-gateway.jsonl");
+  set.lease = std::make_unique<adapters::inproc::SoleInstanceLease>();
   set.ready = [store = set.store.get()] { return store->ping(); };
   return set;
 }

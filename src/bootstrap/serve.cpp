@@ -14,6 +14,8 @@
 #include "app/worker_loop.hpp"
 #include "app/workers.hpp"
 #include "bootstrap/embedded.hpp"
+#include "bootstrap/local.hpp"
+#include "platform/crypto.hpp"
 #include "platform/logging.hpp"
 
 namespace concert::bootstrap {
@@ -22,8 +24,9 @@ namespace {
 
 domain::Result<AdapterSet> open_profile(const platform::Config& config) {
   if (config.profile == "embedded") return open_embedded(config);
+  if (config.profile == "local" || config.profile == "production") return open_local(config);
   return domain::fail(domain::ErrorCode::InvalidInput,
-                      "profile '" + config.profile + "' is not available in this build; use --profile embedded");
+                      "unknown profile '" + config.profile + "' (known: embedded, local, production)");
 }
 
 app::AppSettings settings_from(const platform::Config& c) {
@@ -37,14 +40,24 @@ app::AppSettings settings_from(const platform::Config& c) {
 }
 
 // The background workers this instance runs (SPEC §7 --workers).
+// Promotion and the relay run on one instance at a time (the lease holder);
+// the expiry sweep runs everywhere, each instance taking rows nobody else holds.
 std::vector<std::unique_ptr<app::PeriodicWorker>> start_workers(const platform::Config& c, app::AppContext& ctx,
-                                                                app::Services& services, ports::EventSink& sink) {
+                                                                app::Services& services, ports::EventSink& sink,
+                                                                ports::Lease& lease, const std::string& owner) {
   std::vector<std::unique_ptr<app::PeriodicWorker>> workers;
   auto ms = [](int v) { return std::chrono::milliseconds(v); };
+  auto leased = [&lease, owner](const char* name, std::chrono::milliseconds interval) {
+    // A lease outlives a few missed ticks, so a live holder keeps it.
+    return [&lease, owner, name, ttl = std::max(interval * 20, std::chrono::milliseconds(2000))] {
+      return lease.hold(name, owner, ttl);
+    };
+  };
   if (c.workers.contains("promotion")) {
     auto w = std::make_shared<app::PromotionWorker>(ctx, services.schedules);
-    workers.push_back(std::make_unique<app::PeriodicWorker>("promotion", ms(c.promotion_interval_ms), [w] {
-      w->tick();
+    auto holds = leased("promotion", ms(c.promotion_interval_ms));
+    workers.push_back(std::make_unique<app::PeriodicWorker>("promotion", ms(c.promotion_interval_ms), [w, holds] {
+      if (holds()) w->tick();
       return false;
     }));
   }
@@ -55,8 +68,10 @@ std::vector<std::unique_ptr<app::PeriodicWorker>> start_workers(const platform::
   }
   if (c.workers.contains("relay")) {
     auto w = std::make_shared<app::OutboxRelay>(ctx, sink);
+    auto holds = leased("relay", ms(c.relay_interval_ms));
     workers.push_back(std::make_unique<app::PeriodicWorker>(
-        "relay", ms(c.relay_interval_ms), [w, batch = ctx.settings.relay_batch] { return w->tick() == batch; }));
+        "relay", ms(c.relay_interval_ms),
+        [w, holds, batch = ctx.settings.relay_batch] { return holds() && w->tick() == batch; }));
   }
   if (c.workers.contains("purge")) {
     auto w = std::make_shared<app::IdempotencyPurger>(ctx);
@@ -70,7 +85,7 @@ std::vector<std::unique_ptr<app::PeriodicWorker>> start_workers(const platform::
 }  // namespace
 
 domain::Result<void> migrate(const platform::Config& config) {
-  if (config.profile != "embedded") return open_profile(config).map([](auto&&) {});
+  if (config.profile != "embedded") return migrate_local(config);
   try {
     std::filesystem::create_directories(config.data_dir);
     adapters::sqlite::migrate_sqlite(embedded_database_path(config));
@@ -94,7 +109,8 @@ domain::Result<void> serve(const platform::Config& config) {
     platform::log_json(spdlog::level::info, {{"msg", "seeded demo concert"}, {"schedules", 2}, {"seatsEach", 1000}});
   }
 
-  auto workers = start_workers(config, ctx, services, *adapters->sink);
+  const auto instance_id = platform::random_hex(8);  // owner of this instance's leases
+  auto workers = start_workers(config, ctx, services, *adapters->sink, *adapters->lease, instance_id);
   http::BlockingPool pool(config.db_threads, static_cast<std::size_t>(config.db_queue_limit));
   http::Api api(http::ApiContext{services, pool, registry, adapters->ready}, config.jwt_secret);
 
@@ -139,8 +155,11 @@ domain::Result<void> serve(const platform::Config& config) {
   workers.clear();
   pool.stop();
   try {
-    app::OutboxRelay relay(ctx, *adapters->sink);
-    while (relay.tick() == ctx.settings.relay_batch) {
+    // Only the relay's lease holder flushes, so two relays never publish at once.
+    if (config.workers.contains("relay") && adapters->lease->hold("relay", instance_id, std::chrono::seconds(5))) {
+      app::OutboxRelay relay(ctx, *adapters->sink);
+      while (relay.tick() == ctx.settings.relay_batch) {
+      }
     }
   } catch (const std::exception& e) {
     spdlog::warn("final outbox flush failed (events stay queued for the next start): {}", e.what());

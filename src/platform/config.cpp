@@ -113,6 +113,7 @@ Result<void> apply_key(Config& c, const std::string& key, const nlohmann::json& 
   if (key == "data_dir") return read_string(v, key, c.data_dir);
   if (key == "mysql_url") return read_string(v, key, c.mysql_url);
   if (key == "redis_url") return read_string(v, key, c.redis_url);
+  if (key == "redis_key_prefix") return read_string(v, key, c.redis_key_prefix);
   if (key == "profile") {
     std::string profile;
     if (auto ok = read_string(v, key, profile); !ok) return ok;

@@ -55,6 +55,7 @@ struct Config {
   // The local/production profile (read by its adapters).
   std::string mysql_url;
   std::string redis_url;
+  std::string redis_key_prefix;  // namespaces every Redis key (several deployments on one Redis)
 };
 
 // Reads one environment variable; injected so tests need not touch the process environment.

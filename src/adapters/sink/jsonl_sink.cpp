@@ -1,11 +1,12 @@
 #include "adapters/sink/jsonl_sink.hpp"
 
+#include "adapters/sink/event_json.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace concert::adapters::sink {
@@ -22,14 +23,7 @@ JsonlSink::~JsonlSink() {
 void JsonlSink::publish(std::span<const domain::OutboxEvent> events) {
   std::string batch;
   for (const auto& e : events) {
-    nlohmann::json line{{"eventId", e.event_id},
-                        {"type", e.event.event_type},
-                        {"aggregateType", e.event.aggregate_type},
-                        {"aggregateId", e.event.aggregate_id},
-                        {"aggregateVersion", e.event.aggregate_version},
-                        {"occurredAt", e.created_at.time_since_epoch().count()},
-                        {"payload", nlohmann::json::parse(e.event.payload, nullptr, false)}};
-    batch += line.dump();
+    batch += event_json(e).dump();
     batch += '\n';
   }
   std::lock_guard lock(mutex_);

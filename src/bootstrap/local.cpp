@@ -1,0 +1,77 @@
+#include "bootstrap/local.hpp"
+
+#include <filesystem>
+
+#include "adapters/inproc/system_clock.hpp"
+#include "adapters/mysql/mysql_store.hpp"
+#include "adapters/payments/sandbox_gateway.hpp"
+#include "adapters/redis/lease.hpp"
+#include "adapters/redis/queue_store.hpp"
+#include "adapters/redis/seat_map_cache.hpp"
+#include "adapters/redis/stream_sink.hpp"
+
+namespace concert::bootstrap {
+
+namespace {
+
+domain::Result<adapters::mysql::ConnectionOptions> mysql_options(const platform::Config& config) {
+  auto endpoint = adapters::mysql::parse_mysql_url(config.mysql_url);
+  if (!endpoint) return tl::unexpected(endpoint.error());
+  return adapters::mysql::ConnectionOptions{*endpoint};
+}
+
+}  // namespace
+
+domain::Result<void> migrate_local(const platform::Config& config) {
+  auto options = mysql_options(config);
+  if (!options) return tl::unexpected(options.error());
+  try {
+    adapters::mysql::migrate_mysql(*options);
+  } catch (const std::exception& e) {
+    return domain::fail(domain::ErrorCode::Unavailable, e.what());
+  }
+  return {};
+}
+
+domain::Result<AdapterSet> open_local(const platform::Config& config) {
+  auto options = mysql_options(config);
+  if (!options) return tl::unexpected(options.error());
+  auto redis_endpoint = adapters::redis::parse_redis_url(config.redis_url);
+  if (!redis_endpoint) return tl::unexpected(redis_endpoint.error());
+
+  AdapterSet set;
+  adapters::redis::RedisOptions redis_options;
+  redis_options.endpoint = *redis_endpoint;
+  redis_options.pool_size = config.io_threads + config.db_threads + 2;
+  redis_options.key_prefix = config.redis_key_prefix;
+  auto redis = std::make_shared<adapters::redis::RedisClient>(redis_options);
+  set.instance_guard = redis;
+  set.clock = std::make_unique<adapters::inproc::SystemClock>();
+  try {
+    set.store = adapters::mysql::open_mysql_store({*options, config.db_threads, std::chrono::milliseconds(2000)});
+  } catch (const std::exception& e) {
+    return domain::fail(domain::ErrorCode::Unavailable, e.what());
+  }
+  set.queue = std::make_unique<adapters::redis::RedisQueueStore>(*redis);
+  set.seat_maps = std::make_unique<adapters::redis::RedisSeatMapCache>(*redis);
+  set.sink = std::make_unique<adapters::redis::RedisStreamSink>(*redis);
+  set.lease = std::make_unique<adapters::redis::RedisLease>(*redis);
+  // The sandbox stands in for a real gateway here too; its ledger is per instance.
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  set.gateway = std::make_unique<adapters::payments::SandboxGateway>(
+      adapters::payments::SandboxRules{config.sandbox_decline_over_amount,
+                                       std::chrono::milliseconds(config.sandbox_latency_ms)},
+      ec ? std::string() : config.data_dir + "/sandbox-gateway.jsonl");
+  set.ready = [store = set.store.get(), redis] {
+    if (!store->ping()) return false;
+    try {
+      return redis->command({"PING"}).str == "PONG";
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
+  return set;
+}
+
+}  // namespace concert::bootstrap
