@@ -8,6 +8,7 @@
 #include "adapters/redis/seat_map_cache.hpp"
 #include "adapters/sqlite/sqlite_store.hpp"
 #include "platform/crypto.hpp"
+#include "support/backends.hpp"
 
 namespace concert::testing {
 
@@ -24,46 +25,17 @@ std::vector<AdapterKind> all_adapter_kinds() {
   return {AdapterKind::Embedded, AdapterKind::MariaDb, AdapterKind::Production};
 }
 
-namespace {
-
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
-// Creates a fresh database on the test server and returns its connection options;
-// the returned guard drops it.
-adapters::mysql::ConnectionOptions private_database(std::shared_ptr<void>& guard) {
-  auto endpoint = adapters::mysql::parse_mysql_url(env("CONCERTD_TEST_MYSQL_URL"));
-  if (!endpoint) throw std::runtime_error(endpoint.error().detail);
-  adapters::mysql::ConnectionOptions admin{*endpoint};
-  const std::string name = "t_" + platform::random_hex(8);
-  adapters::mysql::Connection(admin).exec("CREATE DATABASE " + name);
-  guard = std::shared_ptr<void>(nullptr, [admin, name](void*) {
-    try {
-      adapters::mysql::Connection(admin).exec("DROP DATABASE IF EXISTS " + name);
-    } catch (const std::exception&) {
-      // The server is going away with the test run anyway.
-    }
-  });
-  auto options = admin;
-  options.endpoint.database = name;
-  return options;
-}
-
-}  // namespace
-
 std::string unavailable_reason(AdapterKind kind) {
-  if (kind != AdapterKind::Embedded && env("CONCERTD_TEST_MYSQL_URL").empty()) {
+  if (kind != AdapterKind::Embedded && env_or_empty("CONCERTD_TEST_MYSQL_URL").empty()) {
     return "CONCERTD_TEST_MYSQL_URL is not set (scripts/test starts a MariaDB and sets it)";
   }
-  if (kind == AdapterKind::Production && env("CONCERTD_TEST_REDIS_URL").empty()) {
+  if (kind == AdapterKind::Production && env_or_empty("CONCERTD_TEST_REDIS_URL").empty()) {
     return "CONCERTD_TEST_REDIS_URL is not set (scripts/test starts a Redis and sets it)";
   }
   return "";
 }
 
-bool backends_required() { return env("CONCERTD_REQUIRE_BACKENDS") == "1"; }
+bool backends_required() { return env_or_empty("CONCERTD_REQUIRE_BACKENDS") == "1"; }
 
 void MemorySink::publish(std::span<const domain::OutboxEvent> events) {
   std::lock_guard lock(mutex_);
@@ -86,7 +58,7 @@ AppFixture::AppFixture(AdapterKind kind, app::AppSettings settings) {
       break;
   }
   if (kind == AdapterKind::Production) {
-    auto endpoint = adapters::redis::parse_redis_url(env("CONCERTD_TEST_REDIS_URL"));
+    auto endpoint = adapters::redis::parse_redis_url(env_or_empty("CONCERTD_TEST_REDIS_URL"));
     if (!endpoint) throw std::runtime_error(endpoint.error().detail);
     adapters::redis::RedisOptions options;
     options.endpoint = *endpoint;
