@@ -136,7 +136,14 @@ class Store {
   virtual ~Store() = default;
   virtual std::unique_ptr<Tx> begin(TxMode mode) = 0;
   // True when the database answers a trivial query (readiness probe).
-  virtual bool ping() = 0;
+  bool ping() {
+    try {
+      begin(TxMode::Read)->has_any_concert();
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
 };
 
 }  // namespace concert::ports

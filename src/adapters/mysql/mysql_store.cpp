@@ -26,15 +26,6 @@ class MysqlStore final : public ports::Store {
         });
   }
 
-  bool ping() override {
-    try {
-      auto tx = begin(ports::TxMode::Read);
-      tx->has_any_concert();
-      return true;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }
 
  private:
   std::shared_ptr<Connection> acquire() {

@@ -40,15 +40,6 @@ class SqliteStore final : public ports::Store {
     });
   }
 
-  bool ping() override {
-    try {
-      auto tx = begin(ports::TxMode::Read);
-      tx->has_any_concert();
-      return true;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }
 
  private:
   Connection* acquire(std::chrono::steady_clock::time_point deadline) {
