@@ -23,6 +23,7 @@ domain::Result<domain::Reservation> Reservations::hold(const HoldRequest& reques
   if (!domain::sales_open(*schedule, now)) return fail(ErrorCode::SalesClosed, "sales for this schedule are not open");
 
   auto held = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<domain::Reservation> {
+    tx.lock_fan(request.schedule_id, request.user);  // first: the seat limit below counts what others committed
     auto seats = tx.find_seats(request.schedule_id, request.seat_ids);
     if (seats.size() != request.seat_ids.size()) {
       return fail(ErrorCode::BadSeats, "some seatIds do not exist in schedule " + std::to_string(request.schedule_id));

@@ -86,6 +86,11 @@ class Tx {
   virtual std::optional<domain::Reservation> find_reservation(domain::Id id) = 0;
   virtual std::optional<domain::Reservation> find_reservation_by_key(const domain::UserId& user,
                                                                      const std::string& idempotency_key) = 0;
+  // Serialises the write transactions of one fan on one schedule until this one
+  // ends, so two concurrent holds cannot both pass the seat limit. Call it before
+  // any read: on MySQL/MariaDB (REPEATABLE READ) the snapshot is taken at the
+  // first read, which must see the previous holder's commit.
+  virtual void lock_fan(domain::Id schedule_id, const domain::UserId& user) = 0;
   // Sum of seats over the user's HELD or PAID reservations of that schedule.
   virtual int count_live_seats(domain::Id schedule_id, const domain::UserId& user) = 0;
   // status from -> to and version+1, only if the row is still `from`; true if it was.

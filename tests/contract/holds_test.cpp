@@ -1,4 +1,7 @@
 // Seat holds: all-or-nothing, token rules, limits, cancel, expiry (SPEC §3, §4, I1, I5, I6).
+#include <atomic>
+#include <thread>
+
 #include "contract_fixture.hpp"
 
 namespace concert::testing {
@@ -91,6 +94,31 @@ TEST_P(Holds, SeatLimitSpansLiveReservationsAndCancelFreesIt) {
   EXPECT_EQ(over.error().code, ErrorCode::SeatLimitReached);
   ASSERT_TRUE(f->services->reservations.cancel("alice", first->id));
   EXPECT_TRUE(f->services->reservations.hold({"alice", s.id, {ids[3], ids[4]}, token, "c"}));
+  expect_invariants({s.id});
+}
+
+// Two-seat holds of one fan race from 12 threads: however they interleave, the
+// fan ends with at most maxSeatsPerUser (4) live seats, i.e. two holds.
+TEST_P(Holds, ConcurrentHoldsOfOneFanStayWithinTheSeatLimit) {
+  auto s = f->make_schedule(24);
+  auto ids = first_seats(*f, s.id, 24);
+  auto token = f->admit("alice", s.id);
+  std::atomic<int> held{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 12; ++i) {
+    threads.emplace_back([&, i] {
+      const auto pair = std::vector<domain::Id>{ids[2 * i], ids[2 * i + 1]};
+      auto r = f->services->reservations.hold({"alice", s.id, pair, token, "k" + std::to_string(i)});
+      if (r) {
+        ++held;
+      } else {
+        EXPECT_EQ(r.error().code, ErrorCode::SeatLimitReached) << r.error().detail;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(held.load(), 2);
+  EXPECT_EQ(f->store->begin(ports::TxMode::Read)->count_live_seats(s.id, "alice"), 4);
   expect_invariants({s.id});
 }
 

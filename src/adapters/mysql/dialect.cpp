@@ -30,6 +30,9 @@ const sql::Dialect& mysql_dialect() {
     d.mark_published =
         "UPDATE outbox SET published_at = ? WHERE published_at IS NULL AND id IN (SELECT j.id FROM JSON_TABLE(?, "
         "'$[*]' COLUMNS (id BIGINT PATH '$')) AS j)";
+    // A no-op upsert: it locks the fan's row (creating it once) until commit.
+    d.lock_fan =
+        "INSERT INTO fan_locks (schedule_id, user_id) VALUES (?, ?) ON DUPLICATE KEY UPDATE schedule_id = schedule_id";
     d.find_reservation_locked = "SELECT " RESERVATION_COLUMNS " FROM reservations WHERE id = ? FOR UPDATE";
     // Several instances sweep at once: each takes the rows nobody else is sweeping.
     d.expired_holds_locked =

@@ -33,6 +33,7 @@ struct Dialect {
   std::string_view reservation_seats;
   std::string_view list_reservations;
   std::string_view schedule_reservation_seats;
+  std::string_view lock_fan;  // empty: write transactions are serialised anyway
   std::string_view count_live_seats;
   std::string_view transition_reservation;
   std::string_view claim_for_payment;

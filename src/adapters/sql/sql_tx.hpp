@@ -50,6 +50,7 @@ class SqlTx final : public ports::Tx {
   std::optional<domain::Reservation> find_reservation(domain::Id id) override;
   std::optional<domain::Reservation> find_reservation_by_key(const domain::UserId& user,
                                                              const std::string& idempotency_key) override;
+  void lock_fan(domain::Id schedule_id, const domain::UserId& user) override;
   int count_live_seats(domain::Id schedule_id, const domain::UserId& user) override;
   bool transition_reservation(domain::Id id, domain::ReservationStatus from, domain::ReservationStatus to) override;
   bool claim_for_payment(domain::Id reservation_id, domain::Id payment_id) override;
@@ -293,6 +294,13 @@ std::optional<domain::Reservation> SqlTx<Connection>::find_reservation_by_key(co
   }
   if (r) r->seat_ids = seat_ids_of(r->id);
   return r;
+}
+
+template <typename Connection>
+void SqlTx<Connection>::lock_fan(Id schedule_id, const domain::UserId& user) {
+  if (sql_.lock_fan.empty()) return;  // the dialect's writer lock already serialises
+  auto st = conn_.prepare(sql_.lock_fan);
+  st.bind_all(schedule_id, user).run();
 }
 
 template <typename Connection>
