@@ -112,4 +112,10 @@ bool Admin::seed_demo() {
   return true;
 }
 
+domain::Result<std::vector<ports::Admission>> Admin::admissions(domain::Id schedule_id, std::int64_t after_seq,
+                                                               int limit) {
+  if (!schedules_.find(schedule_id)) return fail(ErrorCode::NotFound, "no schedule " + std::to_string(schedule_id));
+  return ctx_.queue.admissions(schedule_id, after_seq, limit);
+}
+
 }  // namespace concert::app

@@ -39,6 +39,8 @@ class Admin {
   domain::Result<domain::Concert> create_concert(const std::string& title);
   domain::Result<domain::Schedule> create_schedule(domain::Id concert_id, const NewSchedule& request);
   domain::Result<domain::Schedule> tune_queue(domain::Id schedule_id, const domain::QueueSettings& q);
+  // One page of the schedule's admission log (promotions with seq > after_seq).
+  domain::Result<std::vector<ports::Admission>> admissions(domain::Id schedule_id, std::int64_t after_seq, int limit);
   // Seeds one concert with two schedules of 1,000 seats each when the store is empty.
   bool seed_demo();
 

@@ -115,4 +115,8 @@ nlohmann::json to_json(const domain::QueueToken& t, std::int64_t eta_seconds) {
   return j;
 }
 
+nlohmann::json to_json(const ports::Admission& a) {
+  return {{"seq", a.seq}, {"userId", a.user_id}, {"enteredAt", rfc3339(a.entered_at)}, {"admittedAt", rfc3339(a.admitted_at)}};
+}
+
 }  // namespace concert::app

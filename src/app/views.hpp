@@ -6,6 +6,7 @@
 #include <string>
 
 #include "domain/types.hpp"
+#include "ports/queue_store.hpp"
 
 namespace concert::app {
 
@@ -18,5 +19,6 @@ nlohmann::json to_json(const domain::Seat& s);
 nlohmann::json to_json(const domain::Reservation& r);
 nlohmann::json to_json(const domain::Payment& p);
 nlohmann::json to_json(const domain::QueueToken& t, std::int64_t eta_seconds);
+nlohmann::json to_json(const ports::Admission& a);
 
 }  // namespace concert::app

@@ -22,6 +22,18 @@ struct EnterResult {
   bool created = false;  // false: the user already had a live token (same token back)
 };
 
+// One promotion, as the admission log keeps it (audits of SPEC I5: FIFO order,
+// admission rate, and that a hold came from an admitted fan).
+struct Admission {
+  std::int64_t seq = 0;  // queue position number; FIFO means promotions in increasing seq
+  domain::UserId user_id;
+  domain::TimePoint entered_at;
+  domain::TimePoint admitted_at;
+};
+
+// Admissions each schedule's log keeps (the oldest are dropped past this).
+inline constexpr std::size_t kAdmissionLogSize = 200'000;
+
 struct QueueCounts {
   std::int64_t waiting = 0;
   std::int64_t active = 0;
@@ -52,6 +64,8 @@ class QueueStore {
   virtual QueueCounts counts(domain::Id schedule_id) = 0;
   // Admissions (promotions) of that schedule at or after `since`.
   virtual int admitted_since(domain::Id schedule_id, domain::TimePoint since) = 0;
+  // The admission log in promotion order: entries with seq > after_seq, at most `limit`.
+  virtual std::vector<Admission> admissions(domain::Id schedule_id, std::int64_t after_seq, int limit) = 0;
 };
 
 }  // namespace concert::ports

@@ -37,6 +37,39 @@ TEST_P(Queue, AdmissionsRespectRateAndCapacityInFifoOrder) {
   EXPECT_EQ(f->promoter->tick(), 1);
 }
 
+// The admission log records every promotion in FIFO order with who, when they
+// entered and when they were admitted; pages continue after the last seq.
+TEST_P(Queue, AdmissionLogListsPromotionsInFifoOrderPageByPage) {
+  auto s = f->make_schedule(10, {4, 100, 600, 3600});
+  const auto entered = f->clock.now();
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(f->services->queue.enter("fan" + std::to_string(i), s.id));
+  ASSERT_TRUE(f->services->queue.leave("fan1", f->services->queue.enter("fan1", s.id)->token.token));
+  EXPECT_EQ(f->promoter->tick(), 4);
+  f->clock.advance(std::chrono::seconds(1));
+  const auto second = f->clock.now();
+  EXPECT_EQ(f->promoter->tick(), 4);
+
+  auto first_page = f->services->admin.admissions(s.id, 0, 5);
+  ASSERT_TRUE(first_page);
+  ASSERT_EQ(first_page->size(), 5u);
+  auto rest = f->services->admin.admissions(s.id, first_page->back().seq, 100);
+  ASSERT_TRUE(rest);
+  ASSERT_EQ(rest->size(), 3u);
+  std::vector<ports::Admission> log = *first_page;
+  log.insert(log.end(), rest->begin(), rest->end());
+  const std::vector<std::string> expected{"fan0", "fan2", "fan3", "fan4", "fan5", "fan6", "fan7", "fan8"};
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    EXPECT_EQ(log[i].user_id, expected[i]) << i;
+    EXPECT_EQ(log[i].entered_at, entered);
+    EXPECT_EQ(log[i].admitted_at, i < 4 ? entered : second) << i;
+    if (i > 0) {
+      EXPECT_GT(log[i].seq, log[i - 1].seq);
+    }
+  }
+  EXPECT_TRUE(f->services->admin.admissions(s.id, log.back().seq, 100)->empty());
+  EXPECT_EQ(f->services->admin.admissions(s.id + 1000, 0, 100).error().code, domain::ErrorCode::NotFound);
+}
+
 TEST_P(Queue, EnteringTwiceReturnsTheSameTokenAndPosition) {
   auto s = f->make_schedule(10);
   auto a = f->services->queue.enter("alice", s.id);

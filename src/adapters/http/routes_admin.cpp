@@ -1,5 +1,5 @@
 // POST /api/v1/admin/concerts, POST /api/v1/admin/concerts/{id}/schedules,
-// PATCH /api/v1/admin/schedules/{id}/queue, GET /api/v1/admin/kpis
+// PATCH /api/v1/admin/schedules/{id}/queue, GET /api/v1/admin/schedules/{id}/admissions
 #include "adapters/http/json_input.hpp"
 #include "adapters/http/respond.hpp"
 #include "app/views.hpp"
@@ -74,6 +74,19 @@ domain::Result<app::NewSchedule> parse_schedule(const nlohmann::json& body, cons
   return s;
 }
 
+// `after` of GET .../admissions?after=SEQ: a non-negative integer, 0 when absent.
+domain::Result<std::int64_t> after_cursor(const Request& request) {
+  const auto target = request.target;
+  const auto q = target.find('?');
+  if (q == std::string::npos) return 0;
+  const std::string query = target.substr(q + 1);
+  if (query.rfind("after=", 0) != 0 || query.size() > 6 + 18 ||
+      query.find_first_not_of("0123456789", 6) != std::string::npos || query.size() == 6) {
+    return fail(ErrorCode::InvalidInput, "the only query parameter is after=<non-negative integer>");
+  }
+  return std::stoll(query.substr(6));
+}
+
 }  // namespace
 
 void add_admin_routes(Router& router, ApiContext& ctx) {
@@ -111,6 +124,23 @@ void add_admin_routes(Router& router, ApiContext& ctx) {
                   if (!q) return problem(q.error());
                   return render(ctx.app.admin.tune_queue(id, *q),
                                 [](const domain::Schedule& s) { return json_response(200, app::to_json(s)); });
+                };
+                co_return co_await on_pool(ctx, work);
+              }});
+  // The admission log, for audits of FIFO order and the admission rate (SPEC I5).
+  router.add({"GET", "/api/v1/admin/schedules/{id}/admissions", Access::Admin,
+              [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+                auto after = after_cursor(call.request);
+                if (!after) co_return problem(after.error());
+                const Work work = [&ctx, id = call.ids[0], after = *after] {
+                  constexpr int kPage = 10'000;
+                  return render(ctx.app.admin.admissions(id, after, kPage),
+                                [after](const std::vector<ports::Admission>& page) {
+                                  nlohmann::json items = nlohmann::json::array();
+                                  for (const auto& a : page) items.push_back(app::to_json(a));
+                                  return json_response(200, {{"items", items},
+                                                             {"next", page.empty() ? after : page.back().seq}});
+                                });
                 };
                 co_return co_await on_pool(ctx, work);
               }});

@@ -129,13 +129,16 @@ std::vector<domain::QueueToken> InprocQueueStore::promote(domain::Id schedule_id
   while (static_cast<int>(promoted.size()) < count && !l.waiting.empty()) {
     auto first = l.waiting.begin();
     Entry& e = tokens_.at(first->second);
-    l.serving_seq = first->first;
+    const auto first_seq = first->first;
+    l.serving_seq = first_seq;
     l.waiting.erase(first);
     e.token.status = TokenStatus::Active;
     e.token.active_until = now + active_ttl;
     e.token.position.reset();
     l.active.emplace(*e.token.active_until, e.token.token);
     l.admissions.push_back(now);
+    l.log.push_back({first_seq, e.token.user_id, e.token.entered_at, now});
+    if (l.log.size() > ports::kAdmissionLogSize) l.log.pop_front();
     promoted.push_back(e.token);
   }
   return promoted;
@@ -173,6 +176,16 @@ int InprocQueueStore::admitted_since(domain::Id schedule_id, domain::TimePoint s
   const Line& l = line(schedule_id);
   return static_cast<int>(std::count_if(l.admissions.begin(), l.admissions.end(),
                                         [&](domain::TimePoint t) { return t >= since; }));
+}
+
+std::vector<ports::Admission> InprocQueueStore::admissions(domain::Id schedule_id, std::int64_t after_seq, int limit) {
+  std::lock_guard lock(mutex_);
+  const auto& log = line(schedule_id).log;
+  auto it = std::upper_bound(log.begin(), log.end(), after_seq,
+                             [](std::int64_t seq, const ports::Admission& a) { return seq < a.seq; });
+  std::vector<ports::Admission> out;
+  for (; it != log.end() && static_cast<int>(out.size()) < limit; ++it) out.push_back(*it);
+  return out;
 }
 
 }  // namespace concert::adapters::inproc

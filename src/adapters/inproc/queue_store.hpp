@@ -33,6 +33,7 @@ class InprocQueueStore final : public ports::QueueStore {
   int expire(domain::Id schedule_id, domain::TimePoint now, domain::Millis waiting_idle_ttl) override;
   ports::QueueCounts counts(domain::Id schedule_id) override;
   int admitted_since(domain::Id schedule_id, domain::TimePoint since) override;
+  std::vector<ports::Admission> admissions(domain::Id schedule_id, std::int64_t after_seq, int limit) override;
 
  private:
   struct Entry {
@@ -48,6 +49,7 @@ class InprocQueueStore final : public ports::QueueStore {
     bool pre_queue_drawn = false;
     std::set<std::pair<domain::TimePoint, std::string>> active;  // by active_until
     std::deque<domain::TimePoint> admissions;  // recent promotion times, oldest first
+    std::deque<ports::Admission> log;          // the admission log, increasing seq, bounded
   };
 
   Line& line(domain::Id schedule_id);

@@ -14,11 +14,25 @@ namespace {
 std::string ms(domain::TimePoint t) { return std::to_string(t.time_since_epoch().count()); }
 domain::TimePoint time_of(long long v) { return domain::TimePoint(domain::Millis(v)); }
 
-// The eight keys of one schedule's queue, sharing the hash tag {s:<id>}.
+// The nine keys of one schedule's queue, sharing the hash tag {s:<id>}.
 std::vector<std::string> keys_of(domain::Id schedule_id) {
   const std::string base = "q:{s:" + std::to_string(schedule_id) + "}:";
-  return {base + "waiting", base + "pre",    base + "active", base + "seen",
-          base + "users",   base + "meta",   base + "tokens", base + "admitted"};
+  return {base + "waiting", base + "pre",    base + "active",   base + "seen",  base + "users",
+          base + "meta",    base + "tokens", base + "admitted", base + "admlog"};
+}
+
+// "<seq>|<user>|<entered_at>|<admitted_at>"; user ids may hold '|', so the
+// numbers are taken from both ends.
+ports::Admission admission_from(const std::string& entry) {
+  const auto first = entry.find('|');
+  const auto last = entry.rfind('|');
+  const auto middle = entry.rfind('|', last - 1);
+  ports::Admission a;
+  a.seq = std::stoll(entry.substr(0, first));
+  a.user_id = entry.substr(first + 1, middle - first - 1);
+  a.entered_at = time_of(std::stoll(entry.substr(middle + 1, last - middle - 1)));
+  a.admitted_at = time_of(std::stoll(entry.substr(last + 1)));
+  return a;
 }
 
 // Tokens carry their schedule ("<scheduleId>.<random>") so a poll finds its keys.
@@ -128,6 +142,13 @@ ports::QueueCounts RedisQueueStore::counts(domain::Id schedule_id) {
 int RedisQueueStore::admitted_since(domain::Id schedule_id, domain::TimePoint since) {
   const auto key = client_.prefix() + keys_of(schedule_id)[7];
   return static_cast<int>(client_.command({"ZCOUNT", key, ms(since), "+inf"}).as_int());
+}
+
+std::vector<ports::Admission> RedisQueueStore::admissions(domain::Id schedule_id, std::int64_t after_seq, int limit) {
+  auto r = client_.eval(kAdmissionsScript, keys_of(schedule_id), {std::to_string(after_seq), std::to_string(limit)});
+  std::vector<ports::Admission> out;
+  for (const auto& e : r.elements) out.push_back(admission_from(e.str));
+  return out;
 }
 
 }  // namespace concert::adapters::redis

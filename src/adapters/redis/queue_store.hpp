@@ -25,6 +25,7 @@ class RedisQueueStore final : public ports::QueueStore {
   int expire(domain::Id schedule_id, domain::TimePoint now, domain::Millis waiting_idle_ttl) override;
   ports::QueueCounts counts(domain::Id schedule_id) override;
   int admitted_since(domain::Id schedule_id, domain::TimePoint since) override;
+  std::vector<ports::Admission> admissions(domain::Id schedule_id, std::int64_t after_seq, int limit) override;
 
  private:
   RedisClient& client_;

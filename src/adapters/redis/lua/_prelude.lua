@@ -1,6 +1,6 @@
 --[[
   Shared by every queue script (prepended when the scripts are embedded).
-  Every script gets the same eight keys of one schedule, all with the hash tag
+  Every script gets the same nine keys of one schedule, all with the hash tag
   {s:<scheduleId>} so the set stays valid on Redis Cluster:
     KEYS[1] waiting   ZSET token -> sequence number (FIFO order)
     KEYS[2] pre       ZSET token -> entered_at (pre-queue, order drawn at opening)
@@ -10,9 +10,13 @@
     KEYS[6] meta      HASH last_seq, serving_seq, drawn
     KEYS[7] tokens    HASH token -> "<user>|<entered_at>"
     KEYS[8] admitted  ZSET token -> admitted_at (ms), the last second only
+    KEYS[9] admlog    ZSET "<seq>|<user>|<entered_at>|<admitted_at>" -> seq, the admission
+                      log (the newest ADMISSION_LOG_SIZE promotions)
   A token description is {token, state, seq, active_until, entered_at, serving_seq, user}
   with state WAITING | PRE | ACTIVE.
 ]]
+
+local ADMISSION_LOG_SIZE = 200000  -- ports::kAdmissionLogSize
 
 local function describe(keys, token)
   local info = redis.call('HGET', keys[7], token)

@@ -12,8 +12,11 @@ for i = 1, #popped, 2 do
   redis.call('ZREM', KEYS[4], token)
   redis.call('ZADD', KEYS[8], now, token)
   local d = describe(KEYS, token)
+  redis.call('ZADD', KEYS[9], popped[i + 1], popped[i + 1] .. '|' .. d[7] .. '|' .. d[5] .. '|' .. ARGV[2])
   table.insert(out, d[7])
   table.insert(out, d[5])
   table.insert(out, token)
 end
+local excess = redis.call('ZCARD', KEYS[9]) - ADMISSION_LOG_SIZE
+if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[9], 0, excess - 1) end
 return out
