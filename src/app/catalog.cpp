@@ -23,8 +23,19 @@ domain::Result<std::vector<domain::Schedule>> Catalog::schedules(domain::Id conc
   return tx->list_schedules(concert_id);
 }
 
-domain::Result<ports::CachedSeatMap> Catalog::seat_map(domain::Id schedule_id) {
-  if (auto cached = ctx_.seat_maps.get(schedule_id)) return *cached;
+std::shared_ptr<std::mutex> Catalog::render_lock(domain::Id schedule_id) {
+  std::lock_guard lock(render_locks_mutex_);
+  auto& slot = render_locks_[schedule_id];
+  if (!slot) slot = std::make_shared<std::mutex>();
+  return slot;
+}
+
+domain::Result<ports::SeatMapPtr> Catalog::seat_map(domain::Id schedule_id) {
+  if (auto cached = ctx_.seat_maps.load(schedule_id)) return cached;
+  const auto lock_of_schedule = render_lock(schedule_id);
+  std::lock_guard rendering(*lock_of_schedule);
+  // Whoever held the lock before us has probably just rendered it.
+  if (auto cached = ctx_.seat_maps.load(schedule_id)) return cached;
   // Read the generation before the database so an invalidation that lands while
   // we read makes put() drop our (possibly stale) copy.
   const auto generation = ctx_.seat_maps.generation(schedule_id);
@@ -37,8 +48,9 @@ domain::Result<ports::CachedSeatMap> Catalog::seat_map(domain::Id schedule_id) {
   ports::CachedSeatMap map;
   map.body = nlohmann::json{{"scheduleId", schedule_id}, {"seats", std::move(seats)}}.dump();
   map.etag = "\"" + platform::sha256_hex(map.body).substr(0, 32) + "\"";
-  ctx_.seat_maps.put(schedule_id, generation, map);
-  return map;
+  auto rendered = std::make_shared<const ports::CachedSeatMap>(std::move(map));
+  ctx_.seat_maps.put(schedule_id, generation, rendered);
+  return rendered;
 }
 
 }  // namespace concert::app

@@ -53,7 +53,8 @@ domain::Result<AdapterSet> open_local(const platform::Config& config) {
     return domain::fail(domain::ErrorCode::Unavailable, e.what());
   }
   set.queue = std::make_unique<adapters::redis::RedisQueueStore>(*redis);
-  set.seat_maps = std::make_unique<adapters::redis::RedisSeatMapCache>(*redis);
+  set.seat_maps = std::make_unique<adapters::redis::RedisSeatMapCache>(
+      *redis, std::chrono::milliseconds(config.seat_map_local_ttl_ms));
   set.sink = std::make_unique<adapters::redis::RedisStreamSink>(*redis);
   set.lease = std::make_unique<adapters::redis::RedisLease>(*redis);
   // The sandbox stands in for a real gateway here too; its ledger is per instance.

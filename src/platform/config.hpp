@@ -40,6 +40,9 @@ struct Config {
   int relay_interval_ms = 200;
   int relay_batch = 500;
   int promotion_interval_ms = 100;
+  // How long an instance serves its own copy of a shared (Redis) seat map before
+  // looking again: other instances' changes show up within this.
+  int seat_map_local_ttl_ms = 500;
   int idempotency_ttl_hours = 24;
   // Queue settings and seat limit of a schedule created without its own.
   int admit_per_second = 50;

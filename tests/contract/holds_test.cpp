@@ -154,12 +154,49 @@ TEST_P(Holds, SeatMapReflectsHoldsThroughTheCache) {
   auto ids = first_seats(*f, s.id, 1);
   auto before = f->services->catalog.seat_map(s.id);
   ASSERT_TRUE(before);
-  EXPECT_EQ(f->services->catalog.seat_map(s.id)->etag, before->etag);  // served from cache
+  EXPECT_EQ(f->services->catalog.seat_map(s.id)->get(), before->get());  // the same cached copy
+  EXPECT_EQ(f->seat_maps->get(s.id), *before);                            // served from memory
   f->hold("alice", s.id, ids);
+  EXPECT_EQ(f->seat_maps->get(s.id), nullptr);  // the hold invalidated it
   auto after = f->services->catalog.seat_map(s.id);
-  EXPECT_NE(after->etag, before->etag);
-  EXPECT_NE(after->body.find("\"HELD\""), std::string::npos);
+  EXPECT_NE((*after)->etag, (*before)->etag);
+  EXPECT_NE((*after)->body.find("\"HELD\""), std::string::npos);
   EXPECT_EQ(f->services->catalog.seat_map(424242).error().code, ErrorCode::NotFound);
+}
+
+// Counts read transactions, to see how often the seat map is rendered from the database.
+class CountingStore final : public ports::Store {
+ public:
+  explicit CountingStore(ports::Store& inner) : inner_(inner) {}
+  std::unique_ptr<ports::Tx> begin(ports::TxMode mode) override {
+    if (mode == ports::TxMode::Read) ++reads;
+    return inner_.begin(mode);
+  }
+  std::atomic<int> reads{0};
+
+ private:
+  ports::Store& inner_;
+};
+
+// 16 readers miss the cache at once after an invalidation: one renders the map
+// from the database, the others get its copy.
+TEST_P(Holds, ACacheMissRendersTheSeatMapOnceForConcurrentReaders) {
+  auto s = f->make_schedule(200);
+  CountingStore counting(*f->store);
+  app::AppContext ctx{counting, *f->queue, *f->seat_maps, *f->gateway, f->clock, f->ctx->settings, f->kpis};
+  app::Catalog catalog(ctx);
+  for (int round = 0; round < 3; ++round) {
+    f->seat_maps->invalidate(s.id);
+    counting.reads = 0;
+    std::vector<std::thread> readers;
+    std::atomic<int> served{0};
+    for (int i = 0; i < 16; ++i) {
+      readers.emplace_back([&] { served += catalog.seat_map(s.id).has_value(); });
+    }
+    for (auto& t : readers) t.join();
+    EXPECT_EQ(served.load(), 16);
+    EXPECT_EQ(counting.reads.load(), 1) << "round " << round;
+  }
 }
 
 }  // namespace

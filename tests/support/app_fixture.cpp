@@ -65,7 +65,7 @@ AppFixture::AppFixture(AdapterKind kind, app::AppSettings settings) {
     options.key_prefix = "t_" + platform::random_hex(8) + ":";
     redis = std::make_unique<adapters::redis::RedisClient>(options);
     queue = std::make_unique<adapters::redis::RedisQueueStore>(*redis);
-    seat_maps = std::make_unique<adapters::redis::RedisSeatMapCache>(*redis);
+    seat_maps = std::make_unique<adapters::redis::RedisSeatMapCache>(*redis, std::chrono::milliseconds(500));
   } else {
     queue = std::make_unique<adapters::inproc::InprocQueueStore>();
     seat_maps = std::make_unique<adapters::inproc::InprocSeatMapCache>();

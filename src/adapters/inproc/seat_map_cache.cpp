@@ -2,10 +2,10 @@
 
 namespace concert::adapters::inproc {
 
-std::optional<ports::CachedSeatMap> InprocSeatMapCache::get(domain::Id schedule_id) {
+ports::SeatMapPtr InprocSeatMapCache::get(domain::Id schedule_id) {
   std::lock_guard lock(mutex_);
   auto it = slots_.find(schedule_id);
-  if (it == slots_.end()) return std::nullopt;
+  if (it == slots_.end()) return nullptr;
   return it->second.map;
 }
 
@@ -14,7 +14,7 @@ std::uint64_t InprocSeatMapCache::generation(domain::Id schedule_id) {
   return slots_[schedule_id].generation;
 }
 
-void InprocSeatMapCache::put(domain::Id schedule_id, std::uint64_t generation, ports::CachedSeatMap map) {
+void InprocSeatMapCache::put(domain::Id schedule_id, std::uint64_t generation, ports::SeatMapPtr map) {
   std::lock_guard lock(mutex_);
   Slot& slot = slots_[schedule_id];
   if (slot.generation == generation) slot.map = std::move(map);

@@ -11,15 +11,16 @@ namespace concert::adapters::inproc {
 
 class InprocSeatMapCache final : public ports::SeatMapCache {
  public:
-  std::optional<ports::CachedSeatMap> get(domain::Id schedule_id) override;
+  ports::SeatMapPtr get(domain::Id schedule_id) override;
+  ports::SeatMapPtr load(domain::Id schedule_id) override { return get(schedule_id); }
   std::uint64_t generation(domain::Id schedule_id) override;
-  void put(domain::Id schedule_id, std::uint64_t generation, ports::CachedSeatMap map) override;
+  void put(domain::Id schedule_id, std::uint64_t generation, ports::SeatMapPtr map) override;
   void invalidate(domain::Id schedule_id) override;
 
  private:
   struct Slot {
     std::uint64_t generation = 0;
-    std::optional<ports::CachedSeatMap> map;
+    ports::SeatMapPtr map;
   };
   std::mutex mutex_;
   std::unordered_map<domain::Id, Slot> slots_;

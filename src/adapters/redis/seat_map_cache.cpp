@@ -25,23 +25,41 @@ return redis.call('INCR', KEYS[2])
 
 }  // namespace
 
-std::optional<ports::CachedSeatMap> RedisSeatMapCache::get(domain::Id schedule_id) {
+ports::SeatMapPtr RedisSeatMapCache::get(domain::Id schedule_id) {
+  std::lock_guard lock(mutex_);
+  auto it = near_.find(schedule_id);
+  if (it == near_.end() || Clock::now() - it->second.fetched_at >= local_ttl_) return nullptr;
+  return it->second.map;
+}
+
+ports::SeatMapPtr RedisSeatMapCache::load(domain::Id schedule_id) {
+  if (auto near = get(schedule_id)) return near;
   auto r = client_.command({"HMGET", client_.prefix() + map_key(schedule_id), "body", "etag"});
-  if (r.elements.size() != 2 || r.elements[0].type != Reply::Type::String) return std::nullopt;
-  return ports::CachedSeatMap{r.elements[0].str, r.elements[1].str};
+  if (r.elements.size() != 2 || r.elements[0].type != Reply::Type::String) return nullptr;
+  auto map = std::make_shared<const ports::CachedSeatMap>(ports::CachedSeatMap{r.elements[0].str, r.elements[1].str});
+  keep(schedule_id, map);
+  return map;
+}
+
+void RedisSeatMapCache::keep(domain::Id schedule_id, ports::SeatMapPtr map) {
+  std::lock_guard lock(mutex_);
+  near_[schedule_id] = {std::move(map), Clock::now()};
 }
 
 std::uint64_t RedisSeatMapCache::generation(domain::Id schedule_id) {
   return static_cast<std::uint64_t>(client_.command({"GET", client_.prefix() + gen_key(schedule_id)}).as_int());
 }
 
-void RedisSeatMapCache::put(domain::Id schedule_id, std::uint64_t generation, ports::CachedSeatMap map) {
-  client_.eval(kPutIfCurrent, {map_key(schedule_id), gen_key(schedule_id)},
-               {std::to_string(generation), map.body, map.etag, "60"});
+void RedisSeatMapCache::put(domain::Id schedule_id, std::uint64_t generation, ports::SeatMapPtr map) {
+  const auto stored = client_.eval(kPutIfCurrent, {map_key(schedule_id), gen_key(schedule_id)},
+                                   {std::to_string(generation), map->body, map->etag, "60"});
+  if (stored.as_int() == 1) keep(schedule_id, std::move(map));
 }
 
 void RedisSeatMapCache::invalidate(domain::Id schedule_id) {
   client_.eval(kInvalidate, {map_key(schedule_id), gen_key(schedule_id)}, {});
+  std::lock_guard lock(mutex_);
+  near_.erase(schedule_id);
 }
 
 }  // namespace concert::adapters::redis
