@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "bootstrap/embedded.hpp"
+#include "bootstrap/consume_events.hpp"
 #include "bootstrap/serve.hpp"
 #include "platform/config.hpp"
 #include "platform/jwt.hpp"
@@ -94,12 +95,23 @@ int main(int argc, char** argv) {
   auto* migrate = cli_app.add_subcommand("migrate", "apply schema migrations (idempotent)");
   add_common(migrate);
 
+  auto* events = cli_app.add_subcommand("events", "print the event stream (local profile), each event once");
+  add_common(events);
+  bootstrap::ConsumeOptions consume;
+  events->add_option("--group", consume.group, "consumer group: each group sees every event once");
+  events->add_option("--consumer", consume.consumer, "this consumer's name within the group");
+  events->add_flag("--follow", consume.follow, "keep reading new events until interrupted");
+
   CLI11_PARSE(cli_app, argc, argv);
 
   auto config = load_config(cli);
   if (!config) return fail_with(config.error().detail);
   platform::init_logging(config->log_level);
 
+  if (*events) {
+    auto ok = bootstrap::consume_events(*config, consume);
+    return ok ? 0 : fail_with(ok.error().detail);
+  }
   if (*migrate) {
     auto ok = bootstrap::migrate(*config);
     return ok ? 0 : fail_with(ok.error().detail);
