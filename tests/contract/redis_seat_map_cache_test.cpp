@@ -1,43 +1,32 @@
 // The Redis seat-map cache seen from two instances: each serves its own near
 // copy for local_ttl, drops it at once on its own invalidation, sees another
 // instance's within local_ttl, and never stores a map rendered before an invalidation.
-#include <gtest/gtest.h>
-
 #include <thread>
 
 #include "adapters/redis/seat_map_cache.hpp"
-#include "platform/crypto.hpp"
-#include "support/app_fixture.hpp"
-#include "support/backends.hpp"
+#include "support/redis_fixture.hpp"
 
 namespace concert::testing {
 namespace {
 
 using namespace std::chrono_literals;
 
-class RedisSeatMapCacheTest : public ::testing::Test {
+class RedisSeatMapCacheTest : public RedisFixture {
  protected:
   void SetUp() override {
-    if (const auto why = unavailable_reason(AdapterKind::Production); !why.empty()) {
-      if (backends_required()) FAIL() << why;
-      GTEST_SKIP() << why;
-    }
-    adapters::redis::RedisOptions options;
-    options.endpoint = *adapters::redis::parse_redis_url(env_or_empty("CONCERTD_TEST_REDIS_URL"));
-    options.key_prefix = "smc_" + platform::random_hex(8) + ":";
-    redis_a = std::make_unique<adapters::redis::RedisClient>(options);
-    redis_b = std::make_unique<adapters::redis::RedisClient>(options);
+    RedisFixture::SetUp();
+    if (redis) redis_b = std::make_unique<adapters::redis::RedisClient>(options);  // a second instance's client
   }
 
   static ports::SeatMapPtr map(const std::string& etag) {
     return std::make_shared<const ports::CachedSeatMap>(ports::CachedSeatMap{"{\"seats\":[]}", etag});
   }
 
-  std::unique_ptr<adapters::redis::RedisClient> redis_a, redis_b;
+  std::unique_ptr<adapters::redis::RedisClient> redis_b;
 };
 
 TEST_F(RedisSeatMapCacheTest, InstancesShareMapsAndSeeEachOthersInvalidationsWithinTheLocalTtl) {
-  adapters::redis::RedisSeatMapCache a(*redis_a, 300ms), b(*redis_b, 300ms);
+  adapters::redis::RedisSeatMapCache a(*redis, 300ms), b(*redis_b, 300ms);
   a.put(7, a.generation(7), map("\"v1\""));
   EXPECT_EQ(a.get(7)->etag, "\"v1\"");
   EXPECT_EQ(b.get(7), nullptr);  // nothing near yet: get never asks Redis
@@ -53,7 +42,7 @@ TEST_F(RedisSeatMapCacheTest, InstancesShareMapsAndSeeEachOthersInvalidationsWit
 }
 
 TEST_F(RedisSeatMapCacheTest, AMapRenderedBeforeAnInvalidationIsNotStored) {
-  adapters::redis::RedisSeatMapCache a(*redis_a, 300ms), b(*redis_b, 300ms);
+  adapters::redis::RedisSeatMapCache a(*redis, 300ms), b(*redis_b, 300ms);
   const auto generation = a.generation(9);
   b.invalidate(9);  // a seat changed while `a` was rendering
   a.put(9, generation, map("\"stale\""));

@@ -1,33 +1,18 @@
 // The event-stream consumer: the relay's at-least-once delivery (a batch
 // published twice, as after a crash between publishing and marking) reaches
 // the handler once per event id; consumers of one group share the entries.
-#include <gtest/gtest.h>
-
 #include <map>
 #include <set>
 
 #include "adapters/redis/stream_consumer.hpp"
 #include "adapters/redis/stream_sink.hpp"
-#include "platform/crypto.hpp"
-#include "support/app_fixture.hpp"
-#include "support/backends.hpp"
+#include "support/redis_fixture.hpp"
 
 namespace concert::testing {
 namespace {
 
-class StreamConsumerTest : public ::testing::Test {
+class StreamConsumerTest : public RedisFixture {
  protected:
-  void SetUp() override {
-    if (const auto why = unavailable_reason(AdapterKind::Production); !why.empty()) {
-      if (backends_required()) FAIL() << why;
-      GTEST_SKIP() << why;
-    }
-    adapters::redis::RedisOptions options;
-    options.endpoint = *adapters::redis::parse_redis_url(env_or_empty("CONCERTD_TEST_REDIS_URL"));
-    options.key_prefix = "sc_" + platform::random_hex(8) + ":";
-    redis = std::make_unique<adapters::redis::RedisClient>(options);
-  }
-
   static std::vector<domain::OutboxEvent> events(int from, int n) {
     std::vector<domain::OutboxEvent> out;
     for (int i = from; i < from + n; ++i) {
@@ -39,8 +24,6 @@ class StreamConsumerTest : public ::testing::Test {
     }
     return out;
   }
-
-  std::unique_ptr<adapters::redis::RedisClient> redis;
 };
 
 TEST_F(StreamConsumerTest, RepublishedEventsAreHandledOnce) {
