@@ -6,8 +6,8 @@
 
 #include <memory>
 
+#include "audit/invariants.hpp"
 #include "support/app_fixture.hpp"
-#include "support/invariants.hpp"
 
 namespace concert::testing {
 
@@ -27,12 +27,12 @@ class ContractTest : public ::testing::TestWithParam<AdapterKind> {
   void expect_invariants(std::vector<domain::Id> schedule_ids) {
     while (f->relay->tick() > 0) {
     }
-    InvariantInputs in;
+    audit::InvariantInputs in;
     in.store = f->store.get();
     in.schedule_ids = std::move(schedule_ids);
-    in.ledger_path = f->ledger_path();
+    in.ledger_paths = {f->ledger_path()};
     for (const auto& e : f->sink.events()) in.published_event_ids.insert(e.event_id);
-    auto report = check_invariants(in);
+    auto report = audit::check_invariants(in);
     EXPECT_TRUE(report.ok()) << report.describe();
   }
 

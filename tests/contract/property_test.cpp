@@ -114,16 +114,16 @@ TEST_P(Property, InvariantsHoldAfterEveryStep) {
           if (!fan.token.empty()) f.services->queue.leave(user, fan.token);
           break;
       }
-      InvariantInputs in;
+      audit::InvariantInputs in;
       in.store = f.store.get();
       in.schedule_ids = {schedule.id};
-      in.ledger_path = f.ledger_path();
+      in.ledger_paths = {f.ledger_path()};
       in.require_all_published = false;
       if (step.op == Advance) {
         in.now = f.clock.now();
         in.expiry_grace = domain::Millis(0);  // the sweep just ran
       }
-      auto report = check_invariants(in);
+      auto report = audit::check_invariants(in);
       if (!report.ok()) RC_FAIL(report.describe());
       // I5: the promoter never exceeds max_active.
       RC_ASSERT(f.queue->counts(schedule.id).active <= 3);
@@ -131,12 +131,12 @@ TEST_P(Property, InvariantsHoldAfterEveryStep) {
     // I4 at the end: everything committed is published exactly once per change.
     while (f.relay->tick() > 0) {
     }
-    InvariantInputs in;
+    audit::InvariantInputs in;
     in.store = f.store.get();
     in.schedule_ids = {schedule.id};
-    in.ledger_path = f.ledger_path();
+    in.ledger_paths = {f.ledger_path()};
     for (const auto& e : f.sink.events()) in.published_event_ids.insert(e.event_id);
-    auto report = check_invariants(in);
+    auto report = audit::check_invariants(in);
     if (!report.ok()) RC_FAIL(report.describe());
   });
   EXPECT_TRUE(ok);

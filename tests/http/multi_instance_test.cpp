@@ -13,11 +13,14 @@
 #include "adapters/mysql/mysql_store.hpp"
 #include "adapters/redis/redis_client.hpp"
 #include "adapters/redis/stream_sink.hpp"
+#include "adapters/redis/queue_store.hpp"
+#include "audit/admissions.hpp"
+#include "audit/event_ids.hpp"
+#include "audit/invariants.hpp"
 #include "http_fixture.hpp"
 #include "platform/crypto.hpp"
 #include "support/app_fixture.hpp"
 #include "support/backends.hpp"
-#include "support/invariants.hpp"
 
 namespace concert::testing {
 namespace {
@@ -70,7 +73,7 @@ class MultiInstance : public ::testing::Test {
     EXPECT_EQ(concert.status, 201) << concert.body;
     const std::string body = R"({"startsAt":"2030-01-01T19:00:00Z","salesOpenAt":"2020-01-01T00:00:00Z",
       "salesCloseAt":"2030-01-01T00:00:00Z","sections":[{"name":"A","grade":"R","price":50000,"rows":5,"seatsPerRow":10}],
-      "queue":{"admitPerSecond":400,"maxActive":10000,"activeTtlSeconds":600}})";
+      "queue":{"admitPerSecond":100,"maxActive":10000,"activeTtlSeconds":600}})";
     auto s = admin.post("/api/v1/admin/concerts/" + concert.json()["id"].dump() + "/schedules", body,
                         auth("ops", "admin"));
     EXPECT_EQ(s.status, 201) << s.body;
@@ -155,25 +158,29 @@ class MultiInstance : public ::testing::Test {
     adapters::redis::RedisOptions options;
     options.endpoint = *adapters::redis::parse_redis_url(env_or_empty("CONCERTD_TEST_REDIS_URL"));
     adapters::redis::RedisClient redis(options);
-    auto stream = redis.command({"XRANGE", prefix + adapters::redis::kEventStream, "-", "+"});
-    InvariantInputs in;
+    const auto copies = audit::count_stream_event_ids(redis, prefix + adapters::redis::kEventStream);
+    audit::InvariantInputs in;
     in.store = store.get();
     in.schedule_ids = {schedule_id};
-    std::map<std::string, int> copies;
-    for (const auto& entry : stream.elements) {
-      const auto& fields = entry.elements.at(1).elements;
-      for (std::size_t f = 0; f + 1 < fields.size(); f += 2) {
-        if (fields[f].str == "eventId") ++copies[fields[f + 1].str];
-      }
-    }
+    std::size_t stream_entries = 0;
     for (const auto& [id, n] : copies) {
       in.published_event_ids.insert(id);
+      stream_entries += static_cast<std::size_t>(n);
       if (exactly_once) {
         EXPECT_EQ(n, 1) << "event " << id << " was published " << n << " times";
       }
     }
     in.now = std::chrono::time_point_cast<domain::Millis>(std::chrono::system_clock::now());
-    auto report = check_invariants(in);
+    for (int i = 0; i < kInstances; ++i) in.ledger_paths.push_back(dir.file("data" + std::to_string(i)) + "/sandbox-gateway.jsonl");
+    auto report = audit::check_invariants(in);
+    // I5 from the admission log the promoters wrote to Redis: FIFO, at most
+    // admitPerSecond (100/s, so 200 fans take two seconds) across all instances,
+    // and every hold made by a fan admitted before it.
+    options.key_prefix = prefix;
+    adapters::redis::RedisClient queue_redis(options);
+    const auto admissions = adapters::redis::RedisQueueStore(queue_redis).admissions(schedule_id, 0, kFans * 2);
+    EXPECT_GE(admissions.size(), static_cast<std::size_t>(kFans) * 9 / 10);
+    audit::check_admissions(admissions, 100, store->begin(ports::TxMode::Read)->list_reservations(schedule_id), report);
     EXPECT_TRUE(report.ok()) << report.describe();
     auto tx = store->begin(ports::TxMode::Read);
     int sold = 0, paid = 0;
@@ -186,7 +193,7 @@ class MultiInstance : public ::testing::Test {
     EXPECT_GT(paid, 0);
     EXPECT_LE(sold, kSeats);
     std::cout << "paid reservations " << paid << ", seats sold " << sold << ", events in the stream "
-              << stream.elements.size() << "\n";
+              << stream_entries << "\n";
   }
 
   TempDir dir;

@@ -10,8 +10,9 @@
 #include <thread>
 
 #include "adapters/sqlite/sqlite_store.hpp"
+#include "audit/event_ids.hpp"
+#include "audit/invariants.hpp"
 #include "http_fixture.hpp"
-#include "support/invariants.hpp"
 
 namespace concert::testing {
 namespace {
@@ -145,12 +146,12 @@ TEST_F(RushContention, SixtyFourFansTenSeatsInvariantsHold) {
   ASSERT_EQ(server->terminate(), 0) << server->log_tail();
   server.reset();
   auto store = adapters::sqlite::open_sqlite_store({dir.file("data") + "/concertd.db", 2, std::chrono::seconds(5)});
-  InvariantInputs in;
+  audit::InvariantInputs in;
   in.store = store.get();
   in.schedule_ids = {schedule_id};
-  in.ledger_path = dir.file("data") + "/sandbox-gateway.jsonl";
-  in.published_event_ids = read_jsonl_event_ids(dir.file("data") + "/events.jsonl");
-  auto report = check_invariants(in);
+  in.ledger_paths = {dir.file("data") + "/sandbox-gateway.jsonl"};
+  in.published_event_ids = audit::read_jsonl_event_ids(dir.file("data") + "/events.jsonl");
+  auto report = audit::check_invariants(in);
   EXPECT_TRUE(report.ok()) << report.describe();
 
   auto tx = store->begin(ports::TxMode::Read);

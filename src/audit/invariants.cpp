@@ -1,35 +1,17 @@
-#include "support/invariants.hpp"
+#include "audit/invariants.hpp"
 
 #include <algorithm>
-
-#include "domain/state_machines.hpp"
-
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
-namespace concert::testing {
+#include "domain/state_machines.hpp"
+
+namespace concert::audit {
 
 using domain::PaymentStatus;
 using domain::ReservationStatus;
 using domain::SeatStatus;
-
-std::string InvariantReport::describe() const {
-  std::string out;
-  for (const auto& v : violations) out += "  - " + v + "\n";
-  return out;
-}
-
-std::set<std::string> read_jsonl_event_ids(const std::string& path) {
-  std::set<std::string> ids;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_object() && j.contains("eventId")) ids.insert(j["eventId"].get<std::string>());
-  }
-  return ids;
-}
 
 namespace {
 
@@ -45,33 +27,32 @@ void check_seats(ports::Tx& tx, domain::Id schedule_id, const std::vector<domain
   }
   for (const auto& [seat, holders] : live_by_seat) {
     if (holders.size() > 1) {
-      report.violations.push_back("I1: seat " + std::to_string(seat) + " is referenced by " +
-                                  std::to_string(holders.size()) + " live reservations");
+      report.add("I1", "seat " + std::to_string(seat) + " is referenced by " + std::to_string(holders.size()) +
+                           " live reservations");
     }
   }
   for (const auto& seat : tx.list_seats(schedule_id)) {
     const auto where = "seat " + std::to_string(seat.id) + " (" + std::string(to_string(seat.status)) + ")";
     if (seat.status == SeatStatus::Available) {
-      if (live_by_seat.contains(seat.id)) report.violations.push_back("I1: " + where + " is AVAILABLE but a live reservation holds it");
+      if (live_by_seat.contains(seat.id)) report.add("I1", where + " is AVAILABLE but a live reservation holds it");
       continue;
     }
     if (!seat.reservation_id || !by_id.contains(*seat.reservation_id)) {
-      report.violations.push_back("I1: " + where + " references no reservation");
+      report.add("I1", where + " references no reservation");
       continue;
     }
     const auto& r = *by_id.at(*seat.reservation_id);
     const auto expected = seat.status == SeatStatus::Sold ? ReservationStatus::Paid : ReservationStatus::Held;
     if (r.status != expected) {
-      report.violations.push_back("I1: " + where + " belongs to reservation " + std::to_string(r.id) + " which is " +
-                                  std::string(to_string(r.status)));
+      report.add("I1", where + " belongs to reservation " + std::to_string(r.id) + " which is " +
+                           std::string(to_string(r.status)));
     }
   }
   for (const auto& r : reservations) {
     if (!domain::is_live(r.status)) continue;
     for (const auto& seat : tx.find_seats(schedule_id, r.seat_ids)) {
       if (seat.reservation_id != r.id) {
-        report.violations.push_back("I1: live reservation " + std::to_string(r.id) + " does not own seat " +
-                                    std::to_string(seat.id));
+        report.add("I1", "live reservation " + std::to_string(r.id) + " does not own seat " + std::to_string(seat.id));
       }
     }
   }
@@ -89,36 +70,45 @@ void check_payments(const std::vector<domain::Reservation>& reservations, const 
     const auto& approved = approved_by_reservation[r.id];
     if (r.status == ReservationStatus::Paid) {
       if (approved.size() != 1) {
-        report.violations.push_back("I2: PAID reservation " + std::to_string(r.id) + " has " +
-                                    std::to_string(approved.size()) + " APPROVED payments");
+        report.add("I2", "PAID reservation " + std::to_string(r.id) + " has " + std::to_string(approved.size()) +
+                             " APPROVED payments");
       } else if (approved[0]->amount != r.amount) {
-        report.violations.push_back("I2: reservation " + std::to_string(r.id) + " amount " + std::to_string(r.amount) +
-                                    " != payment " + std::to_string(approved[0]->id) + " amount " +
-                                    std::to_string(approved[0]->amount));
+        report.add("I2", "reservation " + std::to_string(r.id) + " amount " + std::to_string(r.amount) +
+                             " != payment " + std::to_string(approved[0]->id) + " amount " +
+                             std::to_string(approved[0]->amount));
       }
     } else if (!approved.empty()) {
-      report.violations.push_back("I2: APPROVED payment " + std::to_string(approved[0]->id) + " belongs to " +
-                                  std::string(to_string(r.status)) + " reservation " + std::to_string(r.id));
+      report.add("I2", "APPROVED payment " + std::to_string(approved[0]->id) + " belongs to " +
+                           std::string(to_string(r.status)) + " reservation " + std::to_string(r.id));
     }
   }
 }
 
-void check_ledger(const std::string& path, const std::vector<domain::Payment>& payments, InvariantReport& report) {
+// The charges of every ledger together: one key charged by two instances' gateways
+// is charged twice.
+void check_ledgers(const std::vector<std::string>& paths, const std::vector<domain::Payment>& payments,
+                   InvariantReport& report) {
   std::map<std::string, int> charges;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_object() && j.value("kind", "") == "charge") ++charges[j.value("key", "")];
+  for (const auto& path : paths) {
+    std::ifstream in(path);
+    if (!in) {
+      report.add("I3", "cannot read the gateway ledger " + path);
+      continue;
+    }
+    std::string line;
+    while (std::getline(in, line)) {
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_object() && j.value("kind", "") == "charge") ++charges[j.value("key", "")];
+    }
   }
   for (const auto& [key, n] : charges) {
-    if (n > 1) report.violations.push_back("I3: gateway key " + key + " was charged " + std::to_string(n) + " times");
+    if (n > 1) report.add("I3", "gateway key " + key + " was charged " + std::to_string(n) + " times");
   }
   for (const auto& p : payments) {
     if (p.status == PaymentStatus::Approved || p.status == PaymentStatus::Refunded) {
       if (!charges.contains("pay-" + std::to_string(p.id))) {
-        report.violations.push_back("I3: payment " + std::to_string(p.id) + " is " + std::string(to_string(p.status)) +
-                                    " but the gateway has no charge for it");
+        report.add("I3", "payment " + std::to_string(p.id) + " is " + std::string(to_string(p.status)) +
+                             " but the gateway has no charge for it");
       }
     }
   }
@@ -134,10 +124,10 @@ void check_outbox(ports::Tx& tx, const std::vector<domain::Reservation>& reserva
     for (const auto& e : batch) {
       versions[{e.event.aggregate_type, e.event.aggregate_id}].push_back(e.event.aggregate_version);
       if (in.require_all_published && !e.published) {
-        report.violations.push_back("I4: event " + e.event_id + " is not published");
+        report.add("I4", "event " + e.event_id + " is not published");
       }
       if (in.require_all_published && !in.published_event_ids.contains(e.event_id)) {
-        report.violations.push_back("I4: event " + e.event_id + " never reached the sink");
+        report.add("I4", "event " + e.event_id + " never reached the sink");
       }
       after = e.id;
     }
@@ -148,8 +138,8 @@ void check_outbox(ports::Tx& tx, const std::vector<domain::Reservation>& reserva
     std::vector<std::int64_t> want(static_cast<std::size_t>(version));
     for (std::int64_t v = 1; v <= version; ++v) want[static_cast<std::size_t>(v - 1)] = v;
     if (seen != want) {
-      report.violations.push_back("I4: " + type + " " + std::to_string(id) + " is at version " +
-                                  std::to_string(version) + " but has " + std::to_string(seen.size()) + " events");
+      report.add("I4", type + " " + std::to_string(id) + " is at version " + std::to_string(version) + " but has " +
+                           std::to_string(seen.size()) + " events");
     }
   };
   for (const auto& r : reservations) expect("reservation", r.id, r.version);
@@ -171,16 +161,16 @@ InvariantReport check_invariants(const InvariantInputs& in) {
     if (in.now) {
       for (const auto& r : reservations) {
         if (r.status == ReservationStatus::Held && r.expires_at + in.expiry_grace < *in.now) {
-          report.violations.push_back("I6: reservation " + std::to_string(r.id) + " is still HELD past its expiry");
+          report.add("I6", "reservation " + std::to_string(r.id) + " is still HELD past its expiry");
         }
       }
     }
     all_reservations.insert(all_reservations.end(), reservations.begin(), reservations.end());
     all_payments.insert(all_payments.end(), payments.begin(), payments.end());
   }
-  if (!in.ledger_path.empty()) check_ledger(in.ledger_path, all_payments, report);
+  if (!in.ledger_paths.empty()) check_ledgers(in.ledger_paths, all_payments, report);
   check_outbox(*tx, all_reservations, all_payments, in, report);
   return report;
 }
 
-}  // namespace concert::testing
+}  // namespace concert::audit

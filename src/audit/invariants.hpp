@@ -1,35 +1,31 @@
 // SPEC §5 invariants checked from the outside: the store's rows, the event sink
-// and the payment gateway's ledger. Each check returns the violations it found
-// (empty = held), worded so a failure names the offending rows.
+// and the payment gateway's ledgers. Used by the tests and by concert-rush after
+// every run. I5 needs the admission log and lives in audit/admissions.hpp.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "audit/report.hpp"
 #include "ports/store.hpp"
 
-namespace concert::testing {
-
-struct InvariantReport {
-  std::vector<std::string> violations;
-  bool ok() const { return violations.empty(); }
-  std::string describe() const;
-};
+namespace concert::audit {
 
 struct InvariantInputs {
   ports::Store* store = nullptr;
   std::vector<domain::Id> schedule_ids;
-  std::string ledger_path;                   // sandbox gateway ledger (I3); empty to skip
+  // Sandbox gateway ledgers (I3), one per instance; a key charged in two of them
+  // counts twice. Empty to skip I3.
+  std::vector<std::string> ledger_paths;
   std::set<std::string> published_event_ids;  // what reached the sink (I4)
   bool require_all_published = true;
   std::optional<domain::TimePoint> now;  // for I6: no HELD reservation past expiry + grace
   domain::Millis expiry_grace{2000};
 };
 
+// Checks I1, I2, I3 (when ledgers are given), I4 and I6 (when `now` is given).
 InvariantReport check_invariants(const InvariantInputs& in);
 
-// Event ids found in a JSON-lines sink file (the embedded sink).
-std::set<std::string> read_jsonl_event_ids(const std::string& path);
-
-}  // namespace concert::testing
+}  // namespace concert::audit

@@ -1,0 +1,107 @@
+// concert-rush: plays a whole ticket rush against running concertd instances,
+// prints what each route and the sale did, then checks SPEC §5 invariants.
+// Exit status: 0 all good; 1 a violation, a 5xx, or nothing sold; 2 bad usage
+// or the sale could not be set up or checked; 3 the tool failed to stop.
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <iomanip>
+#include <iostream>
+#include <optional>
+
+#include "audit/sources.hpp"
+#include "bench/rush/admission_log.hpp"
+#include "bench/rush/audit_step.hpp"
+#include "bench/rush/host_pool.hpp"
+#include "bench/rush/options.hpp"
+#include "bench/rush/report.hpp"
+#include "bench/rush/run_sync.hpp"
+#include "bench/rush/sale_run.hpp"
+#include "bench/rush/sale_setup.hpp"
+#include "platform/crypto.hpp"
+#include "platform/jwt.hpp"
+
+namespace concert::rush {
+namespace {
+
+struct Checked {
+  std::unique_ptr<ports::Store> store;
+  Settled settled;
+  AdmissionLog admissions;
+};
+
+int run(const RushOptions& o) {
+  const auto started = Clock::now();
+  const auto deadline =
+      started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration_seconds));
+  for (const auto& url : o.urls) {
+    if (!parse_base_url(url)) {
+      std::cerr << "concert-rush: --url " << url << " is not http://HOST:PORT\n";
+      return 2;
+    }
+  }
+  const auto run_id = platform::random_hex(4);
+  const auto admin_jwt = platform::mint_token(o.jwt_secret, "concert-rush-" + run_id, "admin", std::chrono::hours(6),
+                                              std::chrono::system_clock::now());
+  // Set-up and the admission log go through their own small client, before and
+  // after the fans' IO threads run.
+  boost::asio::io_context admin_ioc(1);
+  StatsBook admin_stats;
+  HostPool admin(admin_ioc, *parse_base_url(o.urls.front()), 2, admin_stats);
+  const auto sale = run_sync(admin_ioc, set_up_sale(admin, admin_jwt, o, run_id));
+  std::cout << "run " << run_id << ": concert " << sale.concert_id << ", schedule " << sale.schedule_id << ", "
+            << o.users << " fans for " << o.seats << " seats on " << o.urls.size() << " instance(s)" << std::endl;
+
+  const auto outcome = run_sale(o, sale, run_id, deadline);
+
+  Checked checked;
+  if (!o.db.empty()) {
+    auto store = audit::open_store(o.db);
+    if (!store) {
+      std::cerr << "concert-rush: " << store.error().detail << "\n";
+      return 2;
+    }
+    checked.store = std::move(*store);
+    checked.settled = settle(*checked.store, sale.schedule_id, std::chrono::duration<double>(o.settle_seconds));
+    const auto log_read_by = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                std::chrono::duration<double>(std::max(2.0, o.settle_seconds)));
+    checked.admissions = run_sync(admin_ioc, fetch_admission_log(admin, admin_jwt, sale.schedule_id, log_read_by));
+  }
+
+  StatsBook totals = admin_stats;
+  totals.merge(outcome.stats);
+  const auto count_5xx = totals.count_5xx();
+  print_route_table(std::cout, totals, outcome.elapsed);
+  print_sale_summary(std::cout, o, outcome, count_5xx);
+  bool ok = count_5xx == 0 && outcome.counters.fan_errors == 0;
+  if (outcome.counters.sales == 0) {
+    std::cout << "nothing was sold: this run proves nothing\n";
+    ok = false;
+  }
+  if (!checked.store) {
+    std::cout << "invariants not checked: no --db\n";
+  } else {
+    const auto& s = checked.settled;
+    std::cout << "settled in " << std::fixed << std::setprecision(2) << s.waited.count() << " s ("
+              << s.unpublished_events << " events unpublished, " << s.expired_holds
+              << " expired holds not yet swept)\n";
+    ok = check_invariants_and_print(std::cout, o, *checked.store, sale.schedule_id, checked.admissions) && ok;
+  }
+  std::cout << (ok ? "PASS" : "FAIL") << std::endl;
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace concert::rush
+
+int main(int argc, char** argv) {
+  const auto parsed = concert::rush::parse_options(argc, argv);
+  if (!parsed.options) return parsed.exit_code;
+  try {
+    return concert::rush::run(*parsed.options);
+  } catch (const std::exception& e) {
+    std::cerr << "concert-rush: " << e.what() << "\n";
+    return 2;
+  }
+}

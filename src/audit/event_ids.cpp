@@ -1,0 +1,45 @@
+#include "audit/event_ids.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace concert::audit {
+
+EventCopies count_jsonl_event_ids(const std::string& path) {
+  EventCopies copies;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains("eventId")) ++copies[j["eventId"].get<std::string>()];
+  }
+  return copies;
+}
+
+std::set<std::string> read_jsonl_event_ids(const std::string& path) { return ids_of(count_jsonl_event_ids(path)); }
+
+EventCopies count_stream_event_ids(adapters::redis::RedisClient& redis, const std::string& stream_key) {
+  constexpr int kPage = 5000;
+  EventCopies copies;
+  std::string start = "-";
+  for (;;) {
+    auto page = redis.command({"XRANGE", stream_key, start, "+", "COUNT", std::to_string(kPage)});
+    for (const auto& entry : page.elements) {
+      const auto& fields = entry.elements.at(1).elements;
+      for (std::size_t f = 0; f + 1 < fields.size(); f += 2) {
+        if (fields[f].str == "eventId") ++copies[fields[f + 1].str];
+      }
+    }
+    if (page.elements.size() < static_cast<std::size_t>(kPage)) break;
+    start = "(" + page.elements.back().elements.at(0).str;  // exclusive start (Redis >= 6.2)
+  }
+  return copies;
+}
+
+std::set<std::string> ids_of(const EventCopies& copies) {
+  std::set<std::string> ids;
+  for (const auto& [id, n] : copies) ids.insert(id);
+  return ids;
+}
+
+}  // namespace concert::audit
