@@ -8,6 +8,7 @@
 #include "ports/clock.hpp"
 #include "ports/payment_gateway.hpp"
 #include "ports/queue_store.hpp"
+#include "ports/seat_lock.hpp"
 #include "ports/seat_map_cache.hpp"
 #include "ports/store.hpp"
 
@@ -29,6 +30,7 @@ struct AppContext {
   ports::Store& store;
   ports::QueueStore& queue;
   ports::SeatMapCache& seat_maps;
+  ports::SeatLock& seat_locks;
   ports::PaymentGateway& gateway;
   const ports::Clock& clock;
   AppSettings settings;

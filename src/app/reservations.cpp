@@ -10,6 +10,36 @@ using domain::ErrorCode;
 using domain::fail;
 using domain::ReservationStatus;
 
+namespace {
+
+// Long enough for one hold transaction; a lock whose owner died expires by itself.
+constexpr domain::Millis kSeatLockTtl{3000};
+
+// Releases the seat locks a hold took, whatever the transaction's outcome.
+class SeatLockRelease {
+ public:
+  SeatLockRelease(ports::SeatLock& locks, domain::Id schedule_id, const std::vector<domain::Id>& seat_ids,
+                  std::string owner)
+      : locks_(locks), schedule_id_(schedule_id), seat_ids_(seat_ids), owner_(std::move(owner)) {}
+  SeatLockRelease(const SeatLockRelease&) = delete;
+  SeatLockRelease& operator=(const SeatLockRelease&) = delete;
+  ~SeatLockRelease() {
+    try {
+      locks_.unlock(schedule_id_, seat_ids_, owner_);
+    } catch (const std::exception&) {
+      // Redis went away meanwhile: the locks expire by themselves within kSeatLockTtl.
+    }
+  }
+
+ private:
+  ports::SeatLock& locks_;
+  domain::Id schedule_id_;
+  const std::vector<domain::Id>& seat_ids_;
+  std::string owner_;
+};
+
+}  // namespace
+
 domain::Result<domain::Reservation> Reservations::hold(const HoldRequest& request) {
   auto schedule = schedules_.find(request.schedule_id);
   if (!schedule) return fail(ErrorCode::NotFound, "no schedule " + std::to_string(request.schedule_id));
@@ -21,6 +51,15 @@ domain::Result<domain::Reservation> Reservations::hold(const HoldRequest& reques
   }
   const auto now = ctx_.clock.now();
   if (!domain::sales_open(*schedule, now)) return fail(ErrorCode::SalesClosed, "sales for this schedule are not open");
+
+  // Fans racing for the same seats are turned away here, before the database;
+  // the conditional UPDATE below still decides. A retry of this very request
+  // (same user and key) owns the same locks.
+  const auto lock_owner = request.user + "\n" + request.idempotency_key;
+  if (!ctx_.seat_locks.try_lock(request.schedule_id, request.seat_ids, lock_owner, kSeatLockTtl)) {
+    return fail(ErrorCode::SeatTaken, "one of the seats is being taken by another fan right now");
+  }
+  const SeatLockRelease release(ctx_.seat_locks, request.schedule_id, request.seat_ids, lock_owner);
 
   auto held = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<domain::Reservation> {
     tx.lock_fan(request.schedule_id, request.user);  // first: the seat limit below counts what others committed

@@ -9,6 +9,7 @@
 #include "ports/lease.hpp"
 #include "ports/payment_gateway.hpp"
 #include "ports/queue_store.hpp"
+#include "ports/seat_lock.hpp"
 #include "ports/seat_map_cache.hpp"
 #include "ports/store.hpp"
 
@@ -20,6 +21,7 @@ struct AdapterSet {
   std::unique_ptr<ports::Store> store;
   std::unique_ptr<ports::QueueStore> queue;
   std::unique_ptr<ports::SeatMapCache> seat_maps;
+  std::unique_ptr<ports::SeatLock> seat_locks;
   std::unique_ptr<ports::PaymentGateway> gateway;
   std::unique_ptr<ports::EventSink> sink;
   std::unique_ptr<ports::Lease> lease;  // which instance runs promotion and the relay

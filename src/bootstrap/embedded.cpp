@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "adapters/inproc/lease.hpp"
+#include "adapters/inproc/seat_lock.hpp"
 #include "adapters/inproc/queue_store.hpp"
 #include "adapters/inproc/seat_map_cache.hpp"
 #include "adapters/inproc/system_clock.hpp"
@@ -63,6 +64,7 @@ domain::Result<AdapterSet> open_embedded(const platform::Config& config) {
   }
   set.queue = std::make_unique<adapters::inproc::InprocQueueStore>();
   set.seat_maps = std::make_unique<adapters::inproc::InprocSeatMapCache>();
+  set.seat_locks = std::make_unique<adapters::inproc::InprocSeatLock>(*set.clock);
   set.gateway = std::make_unique<adapters::payments::SandboxGateway>(
       adapters::payments::SandboxRules{config.sandbox_decline_over_amount,
                                        std::chrono::milliseconds(config.sandbox_latency_ms)},

@@ -7,6 +7,7 @@
 #include "adapters/payments/sandbox_gateway.hpp"
 #include "adapters/redis/lease.hpp"
 #include "adapters/redis/queue_store.hpp"
+#include "adapters/redis/seat_lock.hpp"
 #include "adapters/redis/seat_map_cache.hpp"
 #include "adapters/redis/stream_sink.hpp"
 
@@ -55,6 +56,7 @@ domain::Result<AdapterSet> open_local(const platform::Config& config) {
   set.queue = std::make_unique<adapters::redis::RedisQueueStore>(*redis);
   set.seat_maps = std::make_unique<adapters::redis::RedisSeatMapCache>(
       *redis, std::chrono::milliseconds(config.seat_map_local_ttl_ms));
+  set.seat_locks = std::make_unique<adapters::redis::RedisSeatLock>(*redis);
   set.sink = std::make_unique<adapters::redis::RedisStreamSink>(*redis);
   set.lease = std::make_unique<adapters::redis::RedisLease>(*redis);
   // The sandbox stands in for a real gateway here too; its ledger is per instance.

@@ -102,7 +102,7 @@ domain::Result<void> serve(const platform::Config& config) {
 
   platform::Registry registry;
   app::Kpis kpis(registry);
-  app::AppContext ctx{*adapters->store, *adapters->queue, *adapters->seat_maps, *adapters->gateway,
+  app::AppContext ctx{*adapters->store, *adapters->queue, *adapters->seat_maps, *adapters->seat_locks, *adapters->gateway,
                       *adapters->clock, settings_from(config), kpis};
   app::Services services(ctx);
   if (config.demo && services.admin.seed_demo()) {

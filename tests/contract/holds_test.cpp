@@ -122,6 +122,42 @@ TEST_P(Holds, ConcurrentHoldsOfOneFanStayWithinTheSeatLimit) {
   expect_invariants({s.id});
 }
 
+// Seat locks: all or nothing, compare-and-delete release, expiry (the lock port
+// of every adapter set).
+TEST_P(Holds, SeatLocksAreAllOrNothingReleasedOnlyByTheirOwnerAndExpire) {
+  auto& locks = *f->seat_locks;
+  const std::vector<domain::Id> a{1, 2}, b{2, 3}, three{3};
+  EXPECT_TRUE(locks.try_lock(77, a, "alice", domain::Millis(150)));
+  EXPECT_TRUE(locks.try_lock(77, a, "alice", domain::Millis(150)));  // the owner again
+  EXPECT_FALSE(locks.try_lock(77, b, "bob", domain::Millis(150)));
+  EXPECT_TRUE(locks.try_lock(77, three, "carol", domain::Millis(60'000)));  // bob's failure locked nothing
+  EXPECT_TRUE(locks.try_lock(78, b, "bob", domain::Millis(150)));  // another schedule
+  locks.unlock(77, a, "bob");  // not bob's: nothing released
+  EXPECT_FALSE(locks.try_lock(77, a, "dave", domain::Millis(150)));
+  locks.unlock(77, a, "alice");
+  EXPECT_TRUE(locks.try_lock(77, a, "dave", domain::Millis(150)));
+  f->clock.advance(std::chrono::milliseconds(300));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // Redis expires keys by its own clock
+  EXPECT_TRUE(locks.try_lock(77, a, "erin", domain::Millis(150)));  // dave's lock expired
+}
+
+// A hold whose seats another request has locked is refused before the database
+// and changes nothing; once the lock is gone the same seats can be held.
+TEST_P(Holds, AHoldOnSeatsLockedByAnotherRequestIsRefusedAndChangesNothing) {
+  auto s = f->make_schedule(10);
+  auto ids = first_seats(*f, s.id, 2);
+  auto token = f->admit("alice", s.id);
+  ASSERT_TRUE(f->seat_locks->try_lock(s.id, std::vector<domain::Id>{ids[1]}, "bob\nkey", domain::Millis(60'000)));
+  auto refused = f->services->reservations.hold({"alice", s.id, ids, token, "k1"});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::SeatTaken);
+  EXPECT_EQ(seat(s.id, ids[0]).status, SeatStatus::Available);
+  EXPECT_TRUE(f->store->begin(ports::TxMode::Read)->list_reservations(s.id).empty());
+  f->seat_locks->unlock(s.id, std::vector<domain::Id>{ids[1]}, "bob\nkey");
+  EXPECT_TRUE(f->services->reservations.hold({"alice", s.id, ids, token, "k2"}));
+  expect_invariants({s.id});
+}
+
 TEST_P(Holds, CancelReleasesSeatsOnceAndOnlyForTheOwner) {
   auto s = f->make_schedule(20);
   auto ids = first_seats(*f, s.id, 2);
@@ -183,7 +219,7 @@ class CountingStore final : public ports::Store {
 TEST_P(Holds, ACacheMissRendersTheSeatMapOnceForConcurrentReaders) {
   auto s = f->make_schedule(200);
   CountingStore counting(*f->store);
-  app::AppContext ctx{counting, *f->queue, *f->seat_maps, *f->gateway, f->clock, f->ctx->settings, f->kpis};
+  app::AppContext ctx{counting, *f->queue, *f->seat_maps, *f->seat_locks, *f->gateway, f->clock, f->ctx->settings, f->kpis};
   app::Catalog catalog(ctx);
   for (int round = 0; round < 3; ++round) {
     f->seat_maps->invalidate(s.id);

@@ -1,10 +1,12 @@
 #include "support/app_fixture.hpp"
 
 #include "adapters/inproc/queue_store.hpp"
+#include "adapters/inproc/seat_lock.hpp"
 #include "adapters/inproc/seat_map_cache.hpp"
 #include "adapters/payments/sandbox_gateway.hpp"
 #include "adapters/mysql/mysql_store.hpp"
 #include "adapters/redis/queue_store.hpp"
+#include "adapters/redis/seat_lock.hpp"
 #include "adapters/redis/seat_map_cache.hpp"
 #include "adapters/sqlite/sqlite_store.hpp"
 #include "platform/crypto.hpp"
@@ -66,14 +68,16 @@ AppFixture::AppFixture(AdapterKind kind, app::AppSettings settings) {
     redis = std::make_unique<adapters::redis::RedisClient>(options);
     queue = std::make_unique<adapters::redis::RedisQueueStore>(*redis);
     seat_maps = std::make_unique<adapters::redis::RedisSeatMapCache>(*redis, std::chrono::milliseconds(500));
+    seat_locks = std::make_unique<adapters::redis::RedisSeatLock>(*redis);
   } else {
     queue = std::make_unique<adapters::inproc::InprocQueueStore>();
     seat_maps = std::make_unique<adapters::inproc::InprocSeatMapCache>();
+    seat_locks = std::make_unique<adapters::inproc::InprocSeatLock>(clock);
   }
   gateway = std::make_unique<HookedGateway>(
       std::make_unique<adapters::payments::SandboxGateway>(adapters::payments::SandboxRules{}, ledger_path()));
   ctx = std::make_unique<app::AppContext>(
-      app::AppContext{*store, *queue, *seat_maps, *gateway, clock, settings, kpis});
+      app::AppContext{*store, *queue, *seat_maps, *seat_locks, *gateway, clock, settings, kpis});
   services = std::make_unique<app::Services>(*ctx);
   promoter = std::make_unique<app::PromotionWorker>(*ctx, services->schedules);
   sweeper = std::make_unique<app::ExpirySweeper>(*ctx);

@@ -60,6 +60,7 @@ struct AppFixture {
   std::unique_ptr<ports::Store> store;
   std::unique_ptr<ports::QueueStore> queue;
   std::unique_ptr<ports::SeatMapCache> seat_maps;
+  std::unique_ptr<ports::SeatLock> seat_locks;
   std::unique_ptr<HookedGateway> gateway;
   MemorySink sink;
   std::unique_ptr<app::AppContext> ctx;
