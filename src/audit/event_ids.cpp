@@ -3,6 +3,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "adapters/redis/stream_sink.hpp"
+
 namespace concert::audit {
 
 EventCopies count_jsonl_event_ids(const std::string& path) {
@@ -25,10 +27,7 @@ EventCopies count_stream_event_ids(adapters::redis::RedisClient& redis, const st
   for (;;) {
     auto page = redis.command({"XRANGE", stream_key, start, "+", "COUNT", std::to_string(kPage)});
     for (const auto& entry : page.elements) {
-      const auto& fields = entry.elements.at(1).elements;
-      for (std::size_t f = 0; f + 1 < fields.size(); f += 2) {
-        if (fields[f].str == "eventId") ++copies[fields[f + 1].str];
-      }
+      if (auto id = adapters::redis::stream_field(entry.elements.at(1), "eventId"); !id.empty()) ++copies[id];
     }
     if (page.elements.size() < static_cast<std::size_t>(kPage)) break;
     start = "(" + page.elements.back().elements.at(0).str;  // exclusive start (Redis >= 6.2)

@@ -1,18 +1,8 @@
 #include "adapters/redis/stream_consumer.hpp"
 
+#include "adapters/redis/stream_sink.hpp"
+
 namespace concert::adapters::redis {
-
-namespace {
-
-// The value of `field` in a stream entry's flat [field, value, ...] array.
-std::string field_of(const Reply& fields, const std::string& field) {
-  for (std::size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
-    if (fields.elements[i].str == field) return fields.elements[i + 1].str;
-  }
-  return {};
-}
-
-}  // namespace
 
 StreamConsumer::StreamConsumer(RedisClient& client, std::string stream, std::string group, std::string consumer,
                                std::chrono::seconds remember)
@@ -44,12 +34,12 @@ ConsumedBatch StreamConsumer::poll(int count, const Handler& handle) {
   for (const auto& entry : reply.elements.at(0).elements.at(1).elements) {
     const auto& entry_id = entry.elements.at(0).str;
     const auto& fields = entry.elements.at(1);
-    const auto event_id = field_of(fields, "eventId");
+    const auto event_id = stream_field(fields, "eventId");
     const auto seen_key = client_.prefix() + "consumed:" + group_ + ":" + event_id;
     if (client_.command({"EXISTS", seen_key}).as_int() == 1) {
       ++batch.duplicates;
     } else {
-      handle(nlohmann::json::parse(field_of(fields, "event"), nullptr, false));
+      handle(nlohmann::json::parse(stream_field(fields, "event"), nullptr, false));
       client_.command({"SET", seen_key, entry_id, "EX", std::to_string(remember_.count())});
       ++batch.handled;
     }

@@ -16,6 +16,13 @@ return #ARGV / 3
 
 }  // namespace
 
+std::string stream_field(const Reply& fields, std::string_view field) {
+  for (std::size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
+    if (fields.elements[i].str == field) return fields.elements[i + 1].str;
+  }
+  return {};
+}
+
 void RedisStreamSink::publish(std::span<const domain::OutboxEvent> events) {
   std::vector<std::string> args;
   args.reserve(events.size() * 3);
