@@ -7,6 +7,7 @@
 
 #include "adapters/redis/stream_consumer.hpp"
 #include "adapters/redis/stream_sink.hpp"
+#include "bootstrap/local.hpp"
 
 namespace concert::bootstrap {
 
@@ -17,13 +18,9 @@ std::atomic<bool> stop_requested{false};
 }  // namespace
 
 domain::Result<void> consume_events(const platform::Config& config, const ConsumeOptions& options) {
-  auto endpoint = adapters::redis::parse_redis_url(config.redis_url);
-  if (!endpoint) return tl::unexpected(endpoint.error());
-  adapters::redis::RedisOptions redis_options;
-  redis_options.endpoint = *endpoint;
-  redis_options.pool_size = 1;
-  redis_options.key_prefix = config.redis_key_prefix;
-  adapters::redis::RedisClient redis(redis_options);
+  auto redis_config = redis_options(config, 1);
+  if (!redis_config) return tl::unexpected(redis_config.error());
+  adapters::redis::RedisClient redis(*redis_config);
   adapters::redis::StreamConsumer consumer(redis, adapters::redis::kEventStream, options.group, options.consumer);
   std::signal(SIGINT, [](int) { stop_requested = true; });
   std::signal(SIGTERM, [](int) { stop_requested = true; });

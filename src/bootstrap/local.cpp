@@ -34,18 +34,24 @@ domain::Result<void> migrate_local(const platform::Config& config) {
   return {};
 }
 
+domain::Result<adapters::redis::RedisOptions> redis_options(const platform::Config& config, int pool_size) {
+  auto endpoint = adapters::redis::parse_redis_url(config.redis_url);
+  if (!endpoint) return tl::unexpected(endpoint.error());
+  adapters::redis::RedisOptions options;
+  options.endpoint = *endpoint;
+  options.pool_size = pool_size;
+  options.key_prefix = config.redis_key_prefix;
+  return options;
+}
+
 domain::Result<AdapterSet> open_local(const platform::Config& config) {
   auto options = mysql_options(config);
   if (!options) return tl::unexpected(options.error());
-  auto redis_endpoint = adapters::redis::parse_redis_url(config.redis_url);
-  if (!redis_endpoint) return tl::unexpected(redis_endpoint.error());
+  auto redis_config = redis_options(config, config.io_threads + config.db_threads + 2);
+  if (!redis_config) return tl::unexpected(redis_config.error());
 
   AdapterSet set;
-  adapters::redis::RedisOptions redis_options;
-  redis_options.endpoint = *redis_endpoint;
-  redis_options.pool_size = config.io_threads + config.db_threads + 2;
-  redis_options.key_prefix = config.redis_key_prefix;
-  auto redis = std::make_shared<adapters::redis::RedisClient>(redis_options);
+  auto redis = std::make_shared<adapters::redis::RedisClient>(*redis_config);
   set.instance_guard = redis;
   set.clock = std::make_unique<adapters::inproc::SystemClock>();
   try {
