@@ -1,7 +1,9 @@
 // Seat locks in Redis, shared by every instance: one key per seat,
-// `seatlock:{s:<scheduleId>}:<seatId>`, taken with SET NX PX for all the seats of
-// a hold in one Lua script (all or nothing) and released by compare-and-delete,
-// so a lock that expired and was taken by another request is never removed.
+// `seatlock:{s:<scheduleId>}:<seatId>` holding its owner, with a PX expiry. All
+// the seats of a hold are checked and set in one Lua script (all or nothing; the
+// same owner may take its own locks again, as SET NX would not let it) and
+// released by compare-and-delete, so a lock that expired and was taken by another
+// request is never removed.
 #pragma once
 
 #include "adapters/redis/redis_client.hpp"
