@@ -28,24 +28,22 @@ domain::Result<QueueView> QueueService::enter(const domain::UserId& user, domain
 }
 
 domain::Result<QueueView> QueueService::status(const domain::UserId& user, const std::string& token) {
-  auto t = ctx_.queue.status(token, ctx_.clock.now());
   // Someone else's token is reported exactly like an unknown one.
-  if (!t || t->user_id != user) return fail(ErrorCode::NotFound, "unknown or expired queue token");
+  auto t = ctx_.queue.poll(token, user, ctx_.clock.now());
+  if (!t) return fail(ErrorCode::NotFound, "unknown or expired queue token");
   return QueueView{*t, eta_for(*t), false};
 }
 
 domain::Result<void> QueueService::leave(const domain::UserId& user, const std::string& token) {
-  auto t = ctx_.queue.status(token, ctx_.clock.now());
-  if (!t || t->user_id != user) return fail(ErrorCode::NotFound, "unknown or expired queue token");
-  ctx_.queue.leave(token);
+  if (!ctx_.queue.leave(token, user)) return fail(ErrorCode::NotFound, "unknown or expired queue token");
   return {};
 }
 
 domain::Result<void> QueueService::require_active(const domain::UserId& user, const std::string& token,
                                                   domain::Id schedule_id) {
   if (token.empty()) return fail(ErrorCode::TokenNotActive, "a Queue-Token header is required to hold seats");
-  auto t = ctx_.queue.status(token, ctx_.clock.now());
-  if (!t || t->user_id != user || t->schedule_id != schedule_id) {
+  auto t = ctx_.queue.status(token, user, ctx_.clock.now());
+  if (!t || t->schedule_id != schedule_id) {
     return fail(ErrorCode::TokenNotActive, "queue token is unknown, expired, or for another schedule");
   }
   if (t->status != domain::TokenStatus::Active) {

@@ -59,7 +59,9 @@ domain::Result<AdapterSet> open_local(const platform::Config& config) {
   } catch (const std::exception& e) {
     return domain::fail(domain::ErrorCode::Unavailable, e.what());
   }
-  set.queue = std::make_unique<adapters::redis::RedisQueueStore>(*redis);
+  set.queue = std::make_unique<adapters::redis::RedisQueueStore>(
+      *redis, adapters::redis::RedisQueueOptions{adapters::redis::queue_token_key(config.jwt_secret), 2'000'000,
+                                                 std::chrono::milliseconds(config.queue_refresh_interval_ms)});
   set.seat_maps = std::make_unique<adapters::redis::RedisSeatMapCache>(
       *redis, std::chrono::milliseconds(config.seat_map_local_ttl_ms));
   set.seat_locks = std::make_unique<adapters::redis::RedisSeatLock>(*redis);

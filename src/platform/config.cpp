@@ -96,6 +96,7 @@ Result<void> apply_key(Config& c, const std::string& key, const nlohmann::json& 
       {"relay_batch", &Config::relay_batch, 1, 100'000},
       {"promotion_interval_ms", &Config::promotion_interval_ms, 10, 10'000},
       {"seat_map_local_ttl_ms", &Config::seat_map_local_ttl_ms, 0, 60'000},
+      {"queue_refresh_interval_ms", &Config::queue_refresh_interval_ms, 10, 5'000},
       // SPEC §4: replays are answered for at least 24 h.
       {"idempotency_ttl_hours", &Config::idempotency_ttl_hours, 24, 24 * 365},
       {"admit_per_second", &Config::admit_per_second, 1, 100'000},

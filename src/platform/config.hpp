@@ -43,6 +43,9 @@ struct Config {
   // How long an instance serves its own copy of a shared (Redis) seat map before
   // looking again: other instances' changes show up within this.
   int seat_map_local_ttl_ms = 500;
+  // How often an instance replays the shared (Redis) queue's moves into the
+  // snapshot it answers polls from: other instances' admissions show within this.
+  int queue_refresh_interval_ms = 100;
   int idempotency_ttl_hours = 24;
   // Queue settings and seat limit of a schedule created without its own.
   int admit_per_second = 50;

@@ -47,11 +47,16 @@ class QueueStore {
   // enter before opening (`pre_open`) wait unordered until shuffle_pre_queue.
   virtual EnterResult enter(domain::Id schedule_id, const domain::UserId& user, domain::TimePoint now,
                             bool pre_open) = 0;
-  // Current state of a token, or empty if unknown or no longer live. Counts as a
-  // poll for the idle timeout.
-  virtual std::optional<domain::QueueToken> status(const std::string& token, domain::TimePoint now) = 0;
-  // WAITING/ACTIVE -> LEFT; false if the token is not live.
-  virtual bool leave(const std::string& token) = 0;
+  // A fan's poll: the token's state, or empty if it is unknown, not `user`'s, or
+  // no longer live. May lag moves made on other instances by a moment (SPEC §2a:
+  // a poll costs no round trip). Counts as a poll for the idle timeout.
+  virtual std::optional<domain::QueueToken> poll(const std::string& token, const domain::UserId& user,
+                                                 domain::TimePoint now) = 0;
+  // The token's state as the store has it right now (decides who may hold seats).
+  virtual std::optional<domain::QueueToken> status(const std::string& token, const domain::UserId& user,
+                                                   domain::TimePoint now) = 0;
+  // WAITING/ACTIVE -> LEFT; false if the token is not `user`'s live token.
+  virtual bool leave(const std::string& token, const domain::UserId& user) = 0;
   // The user's ACTIVE token of that schedule -> USED (frees its slot).
   virtual void mark_used(domain::Id schedule_id, const domain::UserId& user) = 0;
   // Draws the pre-queue's order once (uniformly at random); later entrants queue FIFO behind.

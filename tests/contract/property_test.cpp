@@ -71,7 +71,7 @@ TEST_P(Property, InvariantsHoldAfterEveryStep) {
           std::sort(ids.begin(), ids.end());
           ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
           const bool was_active = !fan.token.empty() && [&] {
-            auto st = f.queue->status(fan.token, f.clock.now());
+            auto st = f.queue->status(fan.token, user, f.clock.now());
             return st && st->status == domain::TokenStatus::Active;
           }();
           auto r = f.services->reservations.hold({user, schedule.id, ids, fan.token, case_tag + "h" + std::to_string(step.a)});

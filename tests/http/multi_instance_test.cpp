@@ -177,7 +177,7 @@ class MultiInstance : public ::testing::Test {
     // I5 from the admission log the promoters wrote to Redis: FIFO, at most
     // admitPerSecond (100/s, so 200 fans take two seconds) across all instances,
     // and every hold made by a fan admitted before it.
-    const auto admissions = adapters::redis::RedisQueueStore(redis).admissions(schedule_id, 0, kFans * 2);
+    const auto admissions = adapters::redis::RedisQueueStore(redis, {}).admissions(schedule_id, 0, kFans * 2);
     EXPECT_GE(admissions.size(), static_cast<std::size_t>(kFans) * 9 / 10);
     audit::check_admissions(admissions, 100, store->begin(ports::TxMode::Read)->list_reservations(schedule_id), report);
     EXPECT_TRUE(report.ok()) << report.describe();

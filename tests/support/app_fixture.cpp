@@ -66,7 +66,9 @@ AppFixture::AppFixture(AdapterKind kind, app::AppSettings settings) {
     options.endpoint = *endpoint;
     options.key_prefix = "t_" + platform::random_hex(8) + ":";
     redis = std::make_unique<adapters::redis::RedisClient>(options);
-    queue = std::make_unique<adapters::redis::RedisQueueStore>(*redis);
+    queue = std::make_unique<adapters::redis::RedisQueueStore>(
+        *redis, adapters::redis::RedisQueueOptions{adapters::redis::queue_token_key("test"), 2'000'000,
+                                                   std::chrono::milliseconds(100)});
     seat_maps = std::make_unique<adapters::redis::RedisSeatMapCache>(*redis, std::chrono::milliseconds(500));
     seat_locks = std::make_unique<adapters::redis::RedisSeatLock>(*redis);
   } else {

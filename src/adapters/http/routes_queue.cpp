@@ -20,7 +20,8 @@ void add_queue_routes(Router& router, ApiContext& ctx) {
                 };
                 co_return co_await on_pool(ctx, work);
               }});
-  // The poll of a rush: memory only, answered on the IO thread (SPEC §2a).
+  // The poll of a rush: answered on the IO thread from memory (SPEC §2a; the
+  // Redis queue's serving snapshot asks Redis only for what it cannot know yet).
   router.add({"GET", "/api/v1/queue/status", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 const auto token = queue_token(call);
                 if (token.empty()) co_return problem(400, "invalid-input", "a Queue-Token header is required");
@@ -30,12 +31,15 @@ void add_queue_routes(Router& router, ApiContext& ctx) {
   router.add({"DELETE", "/api/v1/queue", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 const auto token = queue_token(call);
                 if (token.empty()) co_return problem(400, "invalid-input", "a Queue-Token header is required");
-                auto left = ctx.app.queue.leave(call.user.sub, token);
-                if (!left) co_return problem(left.error());
-                Response r;
-                r.status = 204;
-                r.content_type.clear();
-                co_return r;
+                const Work work = [&ctx, user = call.user.sub, token] {
+                  auto left = ctx.app.queue.leave(user, token);
+                  if (!left) return problem(left.error());
+                  Response r;
+                  r.status = 204;
+                  r.content_type.clear();
+                  return r;
+                };
+                co_return co_await on_pool(ctx, work);
               }});
 }
 

@@ -80,10 +80,16 @@ void InprocQueueStore::shuffle_pre_queue(domain::Id schedule_id, std::uint64_t s
   draw_pre_queue(line(schedule_id), seed);
 }
 
-std::optional<domain::QueueToken> InprocQueueStore::status(const std::string& token, domain::TimePoint now) {
+std::optional<domain::QueueToken> InprocQueueStore::poll(const std::string& token, const domain::UserId& user,
+                                                         domain::TimePoint now) {
+  return status(token, user, now);  // already memory only, and never behind
+}
+
+std::optional<domain::QueueToken> InprocQueueStore::status(const std::string& token, const domain::UserId& user,
+                                                           domain::TimePoint now) {
   std::lock_guard lock(mutex_);
   auto it = tokens_.find(token);
-  if (it == tokens_.end()) return std::nullopt;
+  if (it == tokens_.end() || it->second.token.user_id != user) return std::nullopt;
   Entry& e = it->second;
   if (e.token.status == TokenStatus::Active && e.token.active_until && *e.token.active_until <= now) {
     return std::nullopt;  // past its window; the expiry worker removes it
@@ -106,10 +112,10 @@ void InprocQueueStore::finish(Entry& e, TokenStatus status) {
   tokens_.erase(e.token.token);  // invalidates e
 }
 
-bool InprocQueueStore::leave(const std::string& token) {
+bool InprocQueueStore::leave(const std::string& token, const domain::UserId& user) {
   std::lock_guard lock(mutex_);
   auto it = tokens_.find(token);
-  if (it == tokens_.end()) return false;
+  if (it == tokens_.end() || it->second.token.user_id != user) return false;
   finish(it->second, TokenStatus::Left);
   return true;
 }

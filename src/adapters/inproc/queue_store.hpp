@@ -25,8 +25,11 @@ class InprocQueueStore final : public ports::QueueStore {
 
   ports::EnterResult enter(domain::Id schedule_id, const domain::UserId& user, domain::TimePoint now,
                            bool pre_open) override;
-  std::optional<domain::QueueToken> status(const std::string& token, domain::TimePoint now) override;
-  bool leave(const std::string& token) override;
+  std::optional<domain::QueueToken> poll(const std::string& token, const domain::UserId& user,
+                                         domain::TimePoint now) override;
+  std::optional<domain::QueueToken> status(const std::string& token, const domain::UserId& user,
+                                           domain::TimePoint now) override;
+  bool leave(const std::string& token, const domain::UserId& user) override;
   void mark_used(domain::Id schedule_id, const domain::UserId& user) override;
   void shuffle_pre_queue(domain::Id schedule_id, std::uint64_t seed) override;
   std::vector<domain::QueueToken> promote(domain::Id schedule_id, int count, domain::TimePoint now, domain::Millis active_ttl) override;

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <random>
 
-#include "platform/crypto.hpp"
+#include <spdlog/spdlog.h>
 
 namespace concert::adapters::redis {
 
@@ -14,11 +14,11 @@ namespace {
 std::string ms(domain::TimePoint t) { return std::to_string(t.time_since_epoch().count()); }
 domain::TimePoint time_of(long long v) { return domain::TimePoint(domain::Millis(v)); }
 
-// The nine keys of one schedule's queue, sharing the hash tag {s:<id>}.
+// The eleven keys of one schedule's queue, sharing the hash tag {s:<id>}.
 std::vector<std::string> keys_of(domain::Id schedule_id) {
   const std::string base = "q:{s:" + std::to_string(schedule_id) + "}:";
-  return {base + "waiting", base + "pre",    base + "active",   base + "seen",  base + "users",
-          base + "meta",    base + "tokens", base + "admitted", base + "admlog"};
+  return {base + "waiting", base + "pre",      base + "active", base + "seen",  base + "users", base + "meta",
+          base + "tokens",  base + "admitted", base + "admlog", base + "moves", base + "drawn"};
 }
 
 // "<seq>|<user>|<entered_at>|<admitted_at>"; user ids may hold '|', so the
@@ -35,23 +35,16 @@ ports::Admission admission_from(const std::string& entry) {
   return a;
 }
 
-// Tokens carry their schedule ("<scheduleId>.<random>") so a poll finds its keys.
-std::optional<domain::Id> schedule_of(const std::string& token) {
-  domain::Id id = 0;
-  auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), id);
-  if (ec != std::errc() || ptr == token.data() + token.size() || *ptr != '.' || id <= 0) return std::nullopt;
-  return id;
-}
-
 long long as_ll(const Reply& r) { return r.as_int(); }
 
-// {token, state, seq, active_until, entered_at, serving_seq, user}
-domain::QueueToken token_from(const Reply& d, domain::Id schedule_id) {
+// {ticket, state, seq, active_until, entered_at, serving_seq, user}; the token
+// handed out is the ticket signed for its user.
+domain::QueueToken token_from(const Reply& d, domain::Id schedule_id, const TicketSigner& signer) {
   domain::QueueToken t;
-  t.token = d.elements.at(0).str;
   t.schedule_id = schedule_id;
-  const auto& state = d.elements.at(1).str;
   t.user_id = d.elements.at(6).str;
+  t.token = signer.sign(schedule_id, d.elements.at(0).str, t.user_id);
+  const auto& state = d.elements.at(1).str;
   t.entered_at = time_of(as_ll(d.elements.at(4)));
   if (state == "ACTIVE") {
     t.status = domain::TokenStatus::Active;
@@ -63,20 +56,48 @@ domain::QueueToken token_from(const Reply& d, domain::Id schedule_id) {
   return t;
 }
 
+// refresh-11.lua's reply.
+QueueRefresh refresh_from(const Reply& r) {
+  const auto& e = r.elements;
+  QueueRefresh q;
+  q.serving_seq = as_ll(e.at(0));
+  q.last_seq = as_ll(e.at(1));
+  q.drawn = as_ll(e.at(2)) == 1;
+  q.drawn_base = as_ll(e.at(3));
+  q.drawn_count = as_ll(e.at(4));
+  q.oldest_move = as_ll(e.at(5));
+  const auto moves = static_cast<std::size_t>(as_ll(e.at(6)));
+  for (std::size_t i = 7; i < 7 + moves; ++i) q.moves.push_back(e.at(i).str);
+  for (std::size_t i = 7 + moves; i + 1 < e.size(); i += 2) q.active.emplace_back(e[i].str, as_ll(e[i + 1]));
+  return q;
+}
+
 std::uint64_t random_seed() { return std::random_device{}() % 2147483646 + 1; }
+
+// Moves replayed per script call, and calls per refresh (a cold start in a big
+// sale pages through the whole move log; the next refresh goes on).
+constexpr int kMovesPerPage = 10'000;
+constexpr int kPagesPerRefresh = 50;
 
 }  // namespace
 
-RedisQueueStore::RedisQueueStore(RedisClient& client, std::size_t max_tokens)
-    : client_(client), max_tokens_(max_tokens) {}
+RedisQueueStore::RedisQueueStore(RedisClient& client, RedisQueueOptions options)
+    : client_(client),
+      options_(std::move(options)),
+      signer_(options_.token_key),
+      refresher_([this](std::stop_token stop) { refresh_all(stop); }) {}
+
+RedisQueueStore::~RedisQueueStore() {
+  refresher_.request_stop();
+  refresher_.join();
+}
 
 ports::EnterResult RedisQueueStore::enter(domain::Id schedule_id, const domain::UserId& user, domain::TimePoint now,
                                           bool pre_open) {
-  const std::string token = std::to_string(schedule_id) + "." + platform::random_hex(16);
   Reply d;
   try {
     d = client_.eval(kEnterScript, keys_of(schedule_id),
-                     {user, ms(now), pre_open ? "1" : "0", token, std::to_string(max_tokens_),
+                     {user, ms(now), pre_open ? "1" : "0", std::to_string(options_.max_tokens_per_schedule),
                       std::to_string(random_seed())});
   } catch (const RedisUnavailable&) {
     throw;
@@ -86,29 +107,68 @@ ports::EnterResult RedisQueueStore::enter(domain::Id schedule_id, const domain::
     }
     throw;
   }
-  return {token_from(d, schedule_id), d.elements.at(7).str == "1"};
+  if (d.elements.at(1).str == "WAITING") {
+    std::lock_guard lock(snapshots_mutex_);
+    if (auto it = snapshots_.find(schedule_id); it != snapshots_.end()) it->second.note_entered(as_ll(d.elements.at(2)));
+  }
+  return {token_from(d, schedule_id, signer_), d.elements.at(7).str == "1"};
 }
 
-std::optional<domain::QueueToken> RedisQueueStore::status(const std::string& token, domain::TimePoint now) {
-  const auto schedule_id = schedule_of(token);
-  if (!schedule_id) return std::nullopt;
-  auto d = client_.eval(kStatusScript, keys_of(*schedule_id), {token, ms(now)});
-  if (d.elements.empty()) return std::nullopt;
-  return token_from(d, *schedule_id);
+std::optional<domain::QueueToken> RedisQueueStore::poll(const std::string& token, const domain::UserId& user,
+                                                        domain::TimePoint now) {
+  const auto ticket = signer_.verify(token, user);
+  if (!ticket) return std::nullopt;
+  ServingSnapshot::Answer answer;
+  {
+    std::lock_guard lock(snapshots_mutex_);
+    auto [it, first_poll] = snapshots_.try_emplace(ticket->schedule_id);
+    answer = it->second.answer(*ticket, now);
+    if (first_poll) {  // the refresher loads it now, not at its next round
+      wake_requested_ = true;
+      wake_.notify_one();
+    }
+  }
+  using Verdict = ServingSnapshot::Verdict;
+  if (answer.verdict == Verdict::Ask) return status(token, user, now);
+  if (answer.verdict == Verdict::Gone) return std::nullopt;
+  domain::QueueToken t;
+  t.token = token;
+  t.schedule_id = ticket->schedule_id;
+  t.user_id = user;
+  if (answer.verdict == Verdict::Active) {
+    t.status = domain::TokenStatus::Active;
+    t.active_until = answer.active_until;
+  } else if (answer.verdict == Verdict::Waiting) {
+    t.position = answer.position;
+  }
+  return t;
 }
 
-bool RedisQueueStore::leave(const std::string& token) {
-  const auto schedule_id = schedule_of(token);
-  if (!schedule_id) return false;
-  return client_.eval(kLeaveScript, keys_of(*schedule_id), {token}).as_int() == 1;
+std::optional<domain::QueueToken> RedisQueueStore::status(const std::string& token, const domain::UserId& user,
+                                                          domain::TimePoint now) {
+  const auto ticket = signer_.verify(token, user);
+  if (!ticket) return std::nullopt;
+  auto d = client_.eval(kStatusScript, keys_of(ticket->schedule_id), {ticket->name, ms(now)});
+  // The user check matters only if Redis lost the queue and numbered anew.
+  if (d.elements.empty() || d.elements.at(6).str != user) return std::nullopt;
+  return token_from(d, ticket->schedule_id, signer_);
+}
+
+bool RedisQueueStore::leave(const std::string& token, const domain::UserId& user) {
+  const auto ticket = signer_.verify(token, user);
+  if (!ticket) return false;
+  const bool left = client_.eval(kLeaveScript, keys_of(ticket->schedule_id), {ticket->name, user}).as_int() == 1;
+  if (left) refresh(ticket->schedule_id);
+  return left;
 }
 
 void RedisQueueStore::mark_used(domain::Id schedule_id, const domain::UserId& user) {
-  client_.eval(kMarkUsedScript, keys_of(schedule_id), {user});
+  if (client_.eval(kMarkUsedScript, keys_of(schedule_id), {user}).as_int() == 1) refresh(schedule_id);
 }
 
 void RedisQueueStore::shuffle_pre_queue(domain::Id schedule_id, std::uint64_t seed) {
   client_.eval(kShuffleScript, keys_of(schedule_id), {std::to_string(seed % 2147483646 + 1)});
+  refresh(schedule_id);
 }
 
 std::vector<domain::QueueToken> RedisQueueStore::promote(domain::Id schedule_id, int count, domain::TimePoint now,
@@ -120,18 +180,86 @@ std::vector<domain::QueueToken> RedisQueueStore::promote(domain::Id schedule_id,
     domain::QueueToken t;
     t.user_id = r.elements[i].str;
     t.entered_at = time_of(as_ll(r.elements[i + 1]));
-    t.token = r.elements[i + 2].str;
+    t.token = signer_.sign(schedule_id, r.elements[i + 2].str, t.user_id);
     t.schedule_id = schedule_id;
     t.status = domain::TokenStatus::Active;
     t.active_until = now + active_ttl;
     promoted.push_back(std::move(t));
   }
+  if (!promoted.empty()) refresh(schedule_id);
   return promoted;
 }
 
 int RedisQueueStore::expire(domain::Id schedule_id, domain::TimePoint now, domain::Millis waiting_idle_ttl) {
-  return static_cast<int>(
+  refresh(schedule_id);  // first hand Redis the polls answered here, so no polling fan looks idle
+  const auto gone = static_cast<int>(
       client_.eval(kExpireScript, keys_of(schedule_id), {ms(now), std::to_string(waiting_idle_ttl.count())}).as_int());
+  if (gone > 0) refresh(schedule_id);
+  return gone;
+}
+
+void RedisQueueStore::refresh(domain::Id schedule_id) {
+  std::lock_guard order(refresh_mutex_);
+  const auto keys = keys_of(schedule_id);
+  for (int page = 0; page < kPagesPerRefresh; ++page) {
+    ServingSnapshot::Polls polls;
+    std::int64_t cursor = 0;
+    {
+      std::lock_guard lock(snapshots_mutex_);
+      auto it = snapshots_.find(schedule_id);
+      if (it == snapshots_.end()) return;  // nobody polls this schedule here
+      polls = it->second.take_polls();
+      cursor = it->second.cursor();
+    }
+    std::vector<std::string> args{std::to_string(cursor), std::to_string(kMovesPerPage), ms(polls.at)};
+    args.insert(args.end(), polls.names.begin(), polls.names.end());
+    const auto refreshed = refresh_from(client_.eval(kRefreshScript, keys, args));
+    std::lock_guard lock(snapshots_mutex_);
+    auto& snapshot = snapshots_[schedule_id];
+    snapshot.apply(refreshed);
+    const bool started_over = cursor > 0 && snapshot.cursor() == 0;
+    if (refreshed.moves.size() < kMovesPerPage && !started_over) break;
+  }
+  for (int page = 0; page < kPagesPerRefresh; ++page) {
+    std::int64_t from = 0;
+    {
+      std::lock_guard lock(snapshots_mutex_);
+      const auto& snapshot = snapshots_[schedule_id];
+      if (snapshot.drawn_loaded() >= snapshot.drawn_count()) return;
+      from = snapshot.drawn_loaded();
+    }
+    auto names = client_.command(
+        {"LRANGE", client_.prefix() + keys[10], std::to_string(from), std::to_string(from + kMovesPerPage - 1)});
+    std::vector<std::string> drawn;
+    for (const auto& name : names.elements) drawn.push_back(name.str);
+    std::lock_guard lock(snapshots_mutex_);
+    snapshots_[schedule_id].add_drawn(drawn);
+  }
+}
+
+void RedisQueueStore::refresh_all(std::stop_token stop) {
+  std::mutex wait_mutex;
+  while (!stop.stop_requested()) {
+    {
+      std::unique_lock lock(wait_mutex);
+      wake_.wait_for(lock, stop, options_.refresh_interval, [this] { return wake_requested_.exchange(false); });
+    }
+    std::vector<domain::Id> schedules;
+    {
+      std::lock_guard lock(snapshots_mutex_);
+      for (const auto& [id, snapshot] : snapshots_) schedules.push_back(id);
+    }
+    for (auto id : schedules) {
+      if (stop.stop_requested()) return;
+      try {
+        refresh(id);
+      } catch (const std::exception& e) {
+        // Redis is away: polls go on from the last snapshot (and its answers
+        // age) until it is back; holds ask Redis itself and fail fast with 503.
+        spdlog::warn("queue snapshot of schedule {} not refreshed: {}", id, e.what());
+      }
+    }
+  }
 }
 
 ports::QueueCounts RedisQueueStore::counts(domain::Id schedule_id) {

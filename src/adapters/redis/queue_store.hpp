@@ -1,23 +1,43 @@
 // The production waiting queue in Redis: every change is one Lua script over the
 // keys of one schedule (lua/*.lua), so several concertd instances share one
-// queue and no move is ever half done.
+// queue and no move is ever half done. Polls are answered from this instance's
+// serving snapshot of each schedule (serving_snapshot.hpp), which a background
+// thread refreshes every `refresh_interval`; so a poll costs no round trip.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <stop_token>
+#include <thread>
+#include <unordered_map>
 
+#include "adapters/redis/queue_ticket.hpp"
 #include "adapters/redis/redis_client.hpp"
+#include "adapters/redis/serving_snapshot.hpp"
 #include "ports/queue_store.hpp"
 
 namespace concert::adapters::redis {
 
+struct RedisQueueOptions {
+  std::string token_key;  // signs queue tokens; the same on every instance
+  std::size_t max_tokens_per_schedule = 2'000'000;
+  std::chrono::milliseconds refresh_interval{100};
+};
+
 class RedisQueueStore final : public ports::QueueStore {
  public:
-  explicit RedisQueueStore(RedisClient& client, std::size_t max_tokens_per_schedule = 2'000'000);
+  RedisQueueStore(RedisClient& client, RedisQueueOptions options);
+  ~RedisQueueStore() override;
 
   ports::EnterResult enter(domain::Id schedule_id, const domain::UserId& user, domain::TimePoint now,
                            bool pre_open) override;
-  std::optional<domain::QueueToken> status(const std::string& token, domain::TimePoint now) override;
-  bool leave(const std::string& token) override;
+  std::optional<domain::QueueToken> poll(const std::string& token, const domain::UserId& user,
+                                         domain::TimePoint now) override;
+  std::optional<domain::QueueToken> status(const std::string& token, const domain::UserId& user,
+                                           domain::TimePoint now) override;
+  bool leave(const std::string& token, const domain::UserId& user) override;
   void mark_used(domain::Id schedule_id, const domain::UserId& user) override;
   void shuffle_pre_queue(domain::Id schedule_id, std::uint64_t seed) override;
   std::vector<domain::QueueToken> promote(domain::Id schedule_id, int count, domain::TimePoint now,
@@ -28,8 +48,21 @@ class RedisQueueStore final : public ports::QueueStore {
   std::vector<ports::Admission> admissions(domain::Id schedule_id, std::int64_t after_seq, int limit) override;
 
  private:
+  // Brings the schedule's snapshot up to date with Redis (and hands Redis the
+  // polls it answered). Only for schedules polled on this instance; after a move
+  // made here, so this instance never answers older than its own moves.
+  void refresh(domain::Id schedule_id);
+  void refresh_all(std::stop_token stop);
+
   RedisClient& client_;
-  std::size_t max_tokens_;
+  RedisQueueOptions options_;
+  TicketSigner signer_;
+  std::mutex snapshots_mutex_;  // guards snapshots_ (held for microseconds)
+  std::unordered_map<domain::Id, ServingSnapshot> snapshots_;
+  std::mutex refresh_mutex_;  // one refresh at a time, so moves replay in order
+  std::condition_variable_any wake_;
+  std::atomic<bool> wake_requested_{false};
+  std::jthread refresher_;  // last: stopped before the members it uses go
 };
 
 }  // namespace concert::adapters::redis

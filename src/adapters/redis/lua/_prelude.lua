@@ -1,22 +1,38 @@
 --[[
   Shared by every queue script (prepended when the scripts are embedded).
-  Every script gets the same nine keys of one schedule, all with the hash tag
+  Every script gets the same eleven keys of one schedule, all with the hash tag
   {s:<scheduleId>} so the set stays valid on Redis Cluster:
     KEYS[1] waiting   ZSET token -> sequence number (FIFO order)
     KEYS[2] pre       ZSET token -> entered_at (pre-queue, order drawn at opening)
     KEYS[3] active    ZSET token -> active_until (ms)
     KEYS[4] seen      ZSET token -> last poll (ms), waiting and pre-queue fans only
     KEYS[5] users     HASH user -> live token
-    KEYS[6] meta      HASH last_seq, serving_seq, drawn
+    KEYS[6] meta      HASH last_seq, serving_seq, drawn, pre_count, moves
     KEYS[7] tokens    HASH token -> "<user>|<entered_at>"
     KEYS[8] admitted  ZSET token -> admitted_at (ms), the last second only
     KEYS[9] admlog    ZSET "<seq>|<user>|<entered_at>|<admitted_at>" -> seq, the admission
                       log (the newest ADMISSION_LOG_SIZE promotions)
+    KEYS[10] moves    ZSET "A|<token>|<active_until>" (admitted) or "G|<token>" (gone) ->
+                      move number (meta.moves): what each instance's serving snapshot
+                      replays so a poll needs no round trip (the newest MOVE_LOG_SIZE)
+    KEYS[11] drawn    LIST the pre-queue's tokens in drawn order: the i-th (0-based)
+                      has seq meta.drawn_base + 1 + i
+  Tokens are ticket names, not secrets (the server signs them for clients): "w<seq>"
+  for fans numbered on entry, "p<n>" for the n-th pre-queue entrant, whose seq is
+  drawn at opening.
   A token description is {token, state, seq, active_until, entered_at, serving_seq, user}
   with state WAITING | PRE | ACTIVE.
 ]]
 
 local ADMISSION_LOG_SIZE = 200000  -- ports::kAdmissionLogSize
+local MOVE_LOG_SIZE = 200000
+
+-- Appends one move to the log the serving snapshots replay.
+local function log_move(keys, move)
+  redis.call('ZADD', keys[10], redis.call('HINCRBY', keys[6], 'moves', 1), move)
+  local excess = redis.call('ZCARD', keys[10]) - MOVE_LOG_SIZE
+  if excess > 0 then redis.call('ZREMRANGEBYRANK', keys[10], 0, excess - 1) end
+end
 
 local function describe(keys, token)
   local info = redis.call('HGET', keys[7], token)
@@ -44,11 +60,13 @@ local function finish(keys, token)
   redis.call('ZREM', keys[4], token)
   redis.call('HDEL', keys[7], token)
   if redis.call('HGET', keys[5], user) == token then redis.call('HDEL', keys[5], user) end
+  log_move(keys, 'G|' .. token)
   return 1
 end
 
 -- Draws the pre-queue's order once (Fisher-Yates over a Park-Miller generator
--- seeded by the caller) and puts it ahead of anyone numbered since the opening.
+-- seeded by the caller) and numbers it after everyone numbered so far. Entering
+-- after the opening draws first (enter-11.lua), so in practice nobody is.
 local function draw(keys, seed)
   if redis.call('HGET', keys[6], 'drawn') == '1' then return end
   redis.call('HSET', keys[6], 'drawn', '1')
@@ -60,16 +78,12 @@ local function draw(keys, seed)
     local j = (state % i) + 1
     pre[i], pre[j] = pre[j], pre[i]
   end
-  local later = redis.call('ZRANGE', keys[1], 0, -1)
-  local seq = tonumber(redis.call('HGET', keys[6], 'serving_seq') or '0')
-  for _, token in ipairs(pre) do
-    seq = seq + 1
-    redis.call('ZADD', keys[1], seq, token)
-  end
-  for _, token in ipairs(later) do
-    seq = seq + 1
-    redis.call('ZADD', keys[1], seq, token)
+  local seq = tonumber(redis.call('HGET', keys[6], 'last_seq') or '0')
+  redis.call('HSET', keys[6], 'drawn_base', seq)
+  for i, token in ipairs(pre) do
+    redis.call('ZADD', keys[1], seq + i, token)
+    redis.call('RPUSH', keys[11], token)
   end
   redis.call('DEL', keys[2])
-  redis.call('HSET', keys[6], 'last_seq', seq)
+  redis.call('HSET', keys[6], 'last_seq', seq + #pre)
 end

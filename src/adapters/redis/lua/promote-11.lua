@@ -5,14 +5,16 @@
 local out = {}
 local popped = redis.call('ZPOPMIN', KEYS[1], ARGV[1])
 local now = tonumber(ARGV[2])
+local active_until = now + tonumber(ARGV[3])
 for i = 1, #popped, 2 do
   local token = popped[i]
   redis.call('HSET', KEYS[6], 'serving_seq', popped[i + 1])
-  redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), token)
+  redis.call('ZADD', KEYS[3], active_until, token)
   redis.call('ZREM', KEYS[4], token)
   redis.call('ZADD', KEYS[8], now, token)
   local d = describe(KEYS, token)
   redis.call('ZADD', KEYS[9], popped[i + 1], popped[i + 1] .. '|' .. d[7] .. '|' .. d[5] .. '|' .. ARGV[2])
+  log_move(KEYS, 'A|' .. token .. '|' .. active_until)
   table.insert(out, d[7])
   table.insert(out, d[5])
   table.insert(out, token)

@@ -1,0 +1,109 @@
+#include "adapters/redis/serving_snapshot.hpp"
+
+#include <charconv>
+
+namespace concert::adapters::redis {
+
+namespace {
+
+domain::TimePoint time_of(std::int64_t ms) { return domain::TimePoint(domain::Millis(ms)); }
+
+std::int64_t number(std::string_view text) {
+  std::int64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> ServingSnapshot::seq_of(const Ticket& ticket) const {
+  if (!ticket.pre_queue) return ticket.number;
+  const auto n = static_cast<std::size_t>(ticket.number);
+  if (n < pre_seq_.size() && pre_seq_[n] != 0) return pre_seq_[n];
+  return std::nullopt;
+}
+
+ServingSnapshot::Answer ServingSnapshot::answer(const Ticket& ticket, domain::TimePoint now) {
+  if (!loaded_) return {};
+  if (gone_.contains(ticket.name)) return {Verdict::Gone, 0, {}};
+  if (auto it = active_.find(ticket.name); it != active_.end()) {
+    if (time_of(it->second) <= now) return {Verdict::Gone, 0, {}};
+    return {Verdict::Active, 0, time_of(it->second)};
+  }
+  if (ticket.pre_queue && !drawn_) {
+    note_poll(ticket.name, now);
+    return {Verdict::PreQueue, 0, {}};
+  }
+  const auto seq = seq_of(ticket);
+  if (!seq || *seq > last_seq_) return {};  // drawn list still loading, or entered since the last refresh
+  if (*seq <= serving_seq_) return {Verdict::Gone, 0, {}};  // admitted and gone since (an active fan is in active_)
+  note_poll(ticket.name, now);
+  return {Verdict::Waiting, *seq - serving_seq_, {}};
+}
+
+void ServingSnapshot::note_poll(const std::string& name, domain::TimePoint now) {
+  polls_.insert(name);
+  last_poll_ = std::max(last_poll_, now);
+}
+
+void ServingSnapshot::reset() {
+  auto polls = std::move(polls_);
+  const auto last_poll = last_poll_;
+  *this = ServingSnapshot{};
+  polls_ = std::move(polls);
+  last_poll_ = last_poll;
+}
+
+void ServingSnapshot::apply(const QueueRefresh& r) {
+  if (cursor_ > 0 && r.oldest_move > cursor_ + 1) {
+    reset();  // the moves we missed were trimmed: start over from the active set
+    return;
+  }
+  if (cursor_ == 0) {
+    for (const auto& [name, until] : r.active) active_[name] = until;
+  }
+  cursor_ = std::max(cursor_, r.oldest_move > 0 ? r.oldest_move - 1 : 0) + static_cast<std::int64_t>(r.moves.size());
+  for (const auto& move : r.moves) {
+    const auto bar = move.find('|', 2);
+    const std::string name = move.substr(2, bar == std::string::npos ? std::string::npos : bar - 2);
+    if (move[0] == 'A') {
+      if (!gone_.contains(name)) active_[name] = number(std::string_view(move).substr(bar + 1));
+    } else {
+      active_.erase(name);
+      gone_.insert(name);
+    }
+  }
+  const bool served_more = r.serving_seq != serving_seq_;
+  serving_seq_ = r.serving_seq;
+  last_seq_ = r.last_seq;
+  drawn_ = r.drawn;
+  drawn_base_ = r.drawn_base;
+  drawn_count_ = r.drawn_count;
+  loaded_ = true;
+  // Forget departures the serving counter has passed: past it, anyone not active
+  // is gone anyway. (Ended sessions leave active_ by their "G" move.)
+  if (served_more) std::erase_if(gone_, [this](const std::string& name) {
+    auto ticket = ticket_named(0, name);
+    auto seq = ticket ? seq_of(*ticket) : std::nullopt;
+    return seq && *seq <= serving_seq_;
+  });
+}
+
+void ServingSnapshot::add_drawn(const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    ++drawn_loaded_;
+    auto ticket = ticket_named(0, name);
+    if (!ticket || !ticket->pre_queue) continue;
+    const auto n = static_cast<std::size_t>(ticket->number);
+    if (pre_seq_.size() <= n) pre_seq_.resize(n + 1, 0);
+    pre_seq_[n] = drawn_base_ + drawn_loaded_;
+  }
+}
+
+ServingSnapshot::Polls ServingSnapshot::take_polls() {
+  Polls out{{polls_.begin(), polls_.end()}, last_poll_};
+  polls_.clear();
+  return out;
+}
+
+}  // namespace concert::adapters::redis

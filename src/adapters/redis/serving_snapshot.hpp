@@ -1,0 +1,83 @@
+// One schedule's queue as this instance last saw it in Redis: the serving
+// counter, the active fans and the fans who left, replayed from the schedule's
+// move log (lua/refresh-11.lua). A poll is answered from it in memory (SPEC §2a);
+// what it cannot answer for sure (a fan who entered on another instance a
+// moment ago, a cold start) it sends to Redis. Not thread-safe: the owner locks.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "adapters/redis/queue_ticket.hpp"
+#include "domain/types.hpp"
+
+namespace concert::adapters::redis {
+
+// What refresh-11.lua returns.
+struct QueueRefresh {
+  std::int64_t serving_seq = 0;
+  std::int64_t last_seq = 0;
+  bool drawn = false;
+  std::int64_t drawn_base = 0;
+  std::int64_t drawn_count = 0;
+  std::int64_t oldest_move = 0;  // 0: none logged
+  std::vector<std::string> moves;  // "A|<ticket>|<active_until>" or "G|<ticket>"
+  std::vector<std::pair<std::string, std::int64_t>> active;  // cold start only
+};
+
+class ServingSnapshot {
+ public:
+  enum class Verdict { Ask, Gone, Waiting, PreQueue, Active };
+  struct Answer {
+    Verdict verdict = Verdict::Ask;
+    std::int64_t position = 0;        // Waiting
+    domain::TimePoint active_until;  // Active
+  };
+
+  // Answers a poll; a waiting fan's poll is kept for the idle timeout.
+  Answer answer(const Ticket& ticket, domain::TimePoint now);
+
+  // A fan entered here with this seq: polls for it need not ask Redis.
+  void note_entered(std::int64_t seq) { last_seq_ = std::max(last_seq_, seq); }
+  // The move number to replay from; 0 asks for a cold start (moves and active set).
+  std::int64_t cursor() const { return cursor_; }
+  // Replays one page of moves. A warm snapshot that fell behind the log's
+  // trimming starts over cold (its cursor drops to 0).
+  void apply(const QueueRefresh& refresh);
+  // Pre-queue tickets drawn since the last call need their seq loaded from the
+  // drawn list: [from, drawn_count).
+  std::int64_t drawn_loaded() const { return drawn_loaded_; }
+  std::int64_t drawn_count() const { return drawn_count_; }
+  void add_drawn(const std::vector<std::string>& names);
+  // The tickets polled since the last call and the latest poll's time, for
+  // Redis's idle-timeout record.
+  struct Polls {
+    std::vector<std::string> names;
+    domain::TimePoint at;
+  };
+  Polls take_polls();
+
+ private:
+  void reset();
+  void note_poll(const std::string& name, domain::TimePoint now);
+  std::optional<std::int64_t> seq_of(const Ticket& ticket) const;
+
+  bool loaded_ = false;
+  std::int64_t cursor_ = 0;
+  std::int64_t serving_seq_ = 0;
+  std::int64_t last_seq_ = 0;
+  bool drawn_ = false;
+  std::int64_t drawn_base_ = 0;
+  std::int64_t drawn_count_ = 0;
+  std::int64_t drawn_loaded_ = 0;
+  std::vector<std::int64_t> pre_seq_;  // pre-queue n -> drawn seq (0: not loaded)
+  std::unordered_map<std::string, std::int64_t> active_;  // ticket -> active_until (ms)
+  std::unordered_set<std::string> gone_;                  // left, used or expired while still waiting
+  std::unordered_set<std::string> polls_;
+  domain::TimePoint last_poll_;
+};
+
+}  // namespace concert::adapters::redis

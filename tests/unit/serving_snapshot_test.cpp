@@ -1,0 +1,110 @@
+// The snapshot a poll is answered from (SPEC §2a): what it answers from memory,
+// and that it asks Redis whenever it cannot be sure.
+#include <gtest/gtest.h>
+
+#include "adapters/redis/serving_snapshot.hpp"
+
+namespace concert::adapters::redis {
+namespace {
+
+using Verdict = ServingSnapshot::Verdict;
+const domain::TimePoint t0{domain::Millis(1'000'000)};
+
+Ticket w(std::int64_t seq) { return *ticket_named(1, "w" + std::to_string(seq)); }
+Ticket p(std::int64_t n) { return *ticket_named(1, "p" + std::to_string(n)); }
+
+QueueRefresh at(std::int64_t serving, std::int64_t last, std::vector<std::string> moves = {},
+                std::int64_t oldest = 1) {
+  QueueRefresh r;
+  r.serving_seq = serving;
+  r.last_seq = last;
+  r.oldest_move = moves.empty() ? 0 : oldest;
+  r.moves = std::move(moves);
+  return r;
+}
+
+std::string admitted(const std::string& name, domain::TimePoint until) {
+  return "A|" + name + "|" + std::to_string(until.time_since_epoch().count());
+}
+
+TEST(ServingSnapshot, AsksRedisUntilItIsLoaded) {
+  ServingSnapshot s;
+  EXPECT_EQ(s.answer(w(1), t0).verdict, Verdict::Ask);
+}
+
+TEST(ServingSnapshot, PositionsFollowTheServingCounterAndActiveFansSeeTheirWindow) {
+  ServingSnapshot s;
+  const auto until = t0 + std::chrono::minutes(5);
+  s.apply(at(2, 10, {admitted("w1", until), admitted("w2", until)}));
+  EXPECT_EQ(s.cursor(), 2);
+  auto active = s.answer(w(2), t0);
+  EXPECT_EQ(active.verdict, Verdict::Active);
+  EXPECT_EQ(active.active_until, until);
+  EXPECT_EQ(s.answer(w(2), until).verdict, Verdict::Gone);  // the window closed
+  auto waiting = s.answer(w(7), t0);
+  EXPECT_EQ(waiting.verdict, Verdict::Waiting);
+  EXPECT_EQ(waiting.position, 5);
+  EXPECT_EQ(s.answer(w(11), t0).verdict, Verdict::Ask);  // entered elsewhere since the last refresh
+  s.note_entered(11);
+  EXPECT_EQ(s.answer(w(11), t0).verdict, Verdict::Waiting);
+}
+
+TEST(ServingSnapshot, DeparturesAreGoneWhetherWaitingOrActive) {
+  ServingSnapshot s;
+  s.apply(at(1, 10, {admitted("w1", t0 + std::chrono::minutes(5)), "G|w1", "G|w6"}));
+  EXPECT_EQ(s.answer(w(1), t0).verdict, Verdict::Gone);  // used its session
+  EXPECT_EQ(s.answer(w(6), t0).verdict, Verdict::Gone);  // left while waiting
+  EXPECT_EQ(s.answer(w(5), t0).verdict, Verdict::Waiting);
+  // Past the serving counter, a fan not active is gone: no need to remember it.
+  s.apply(at(8, 10));
+  EXPECT_EQ(s.answer(w(6), t0).verdict, Verdict::Gone);
+  EXPECT_EQ(s.answer(w(5), t0).verdict, Verdict::Gone);
+}
+
+TEST(ServingSnapshot, PreQueueTicketsWaitUnorderedThenTakeTheirDrawnPlace) {
+  ServingSnapshot s;
+  s.apply(at(0, 0));
+  EXPECT_EQ(s.answer(p(2), t0).verdict, Verdict::PreQueue);
+  auto drawn = at(0, 3);
+  drawn.drawn = true;
+  drawn.drawn_count = 3;
+  s.apply(drawn);
+  EXPECT_EQ(s.answer(p(2), t0).verdict, Verdict::Ask);  // its place is not loaded yet
+  s.add_drawn({"p3", "p1", "p2"});
+  EXPECT_EQ(s.drawn_loaded(), 3);
+  EXPECT_EQ(s.answer(p(3), t0).position, 1);
+  EXPECT_EQ(s.answer(p(1), t0).position, 2);
+  EXPECT_EQ(s.answer(p(2), t0).position, 3);
+}
+
+TEST(ServingSnapshot, MissedMovesStartItOverFromTheActiveSet) {
+  ServingSnapshot s;
+  s.apply(at(0, 5, {"G|w3"}));
+  EXPECT_EQ(s.cursor(), 1);
+  s.apply(at(4, 9, {"G|w9"}, 50));  // moves 2..49 were trimmed before we read them
+  EXPECT_EQ(s.cursor(), 0);
+  EXPECT_EQ(s.answer(w(6), t0).verdict, Verdict::Ask);
+  auto cold = at(4, 9, {"G|w9"}, 50);
+  cold.active = {{"w4", (t0 + std::chrono::minutes(1)).time_since_epoch().count()}};
+  s.apply(cold);
+  EXPECT_EQ(s.cursor(), 50);
+  EXPECT_EQ(s.answer(w(4), t0).verdict, Verdict::Active);
+  EXPECT_EQ(s.answer(w(9), t0).verdict, Verdict::Gone);
+  EXPECT_EQ(s.answer(w(6), t0).position, 2);
+}
+
+TEST(ServingSnapshot, WaitingPollsAreKeptForTheIdleTimeout) {
+  ServingSnapshot s;
+  s.apply(at(1, 10, {admitted("w1", t0 + std::chrono::minutes(5))}));
+  s.answer(w(5), t0);
+  s.answer(w(6), t0 + std::chrono::seconds(2));
+  s.answer(w(1), t0 + std::chrono::seconds(3));  // an active fan is not idle-timed
+  auto polls = s.take_polls();
+  std::sort(polls.names.begin(), polls.names.end());
+  EXPECT_EQ(polls.names, (std::vector<std::string>{"w5", "w6"}));
+  EXPECT_EQ(polls.at, t0 + std::chrono::seconds(2));
+  EXPECT_TRUE(s.take_polls().names.empty());
+}
+
+}  // namespace
+}  // namespace concert::adapters::redis
