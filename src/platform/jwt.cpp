@@ -73,7 +73,7 @@ domain::Result<Claims> verify_token(const std::string& secret, std::string_view 
   if (exp <= seconds_since_epoch(now)) return reject("expired");
   const char* sub = jwt_get_grant(decoded.get(), "sub");
   if (!sub || !*sub || std::string_view(sub).size() > 128) return reject("sub must be a non-empty string");
-  Claims claims{sub, std::nullopt};
+  Claims claims{sub, std::nullopt, std::chrono::system_clock::time_point(std::chrono::seconds(exp))};
   if (const char* role = jwt_get_grant(decoded.get(), "role")) claims.role = role;
   return claims;
 }

@@ -14,6 +14,7 @@ namespace concert::platform {
 struct Claims {
   std::string sub;
   std::optional<std::string> role;
+  std::chrono::system_clock::time_point expires_at;
 };
 
 std::string mint_token(const std::string& secret, const std::string& sub, std::optional<std::string> role,

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <random>
 
 #include "platform/crypto.hpp"
 
@@ -87,7 +88,20 @@ void log_json(spdlog::level::level_enum level, const nlohmann::json& fields) {
   logger.log(level, spdlog::string_view_t(dump(line)));
 }
 
-std::string new_request_id() { return random_hex(8); }
+void log_json_fields(spdlog::level::level_enum level, std::string_view fields) {
+  auto& logger = line_logger();
+  if (!logger.should_log(level)) return;
+  const auto name = spdlog::level::to_string_view(level);
+  logger.log(level, "{{\"ts\":\"{}\",\"level\":\"{}\",{}}}", utc_timestamp(std::chrono::system_clock::now()),
+             std::string_view(name.data(), name.size()), fields);
+}
+
+// Request ids only need to be unique enough to find a line, not unguessable: a
+// per-thread generator instead of OpenSSL's locked one (one id per request).
+std::string new_request_id() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return fmt::format("{:016x}", generator());
+}
 
 std::optional<std::string> trace_id_from_traceparent(std::string_view h) {
   // version(2) "-" trace-id(32) "-" parent-id(16) "-" flags(2); W3C Trace Context §3.2.

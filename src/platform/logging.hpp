@@ -16,6 +16,9 @@ void init_logging(const std::string& level);
 // Writes `fields` (an object) as one line, with ts and level put first; used for
 // the access log and other lines whose fields a log pipeline should index.
 void log_json(spdlog::level::level_enum level, const nlohmann::json& fields);
+// The same line from fields already written as JSON members ("\"k\":v,..." without
+// braces), for the access log: one line per request, no JSON tree built.
+void log_json_fields(spdlog::level::level_enum level, std::string_view fields);
 
 std::string new_request_id();
 // The trace id of a W3C traceparent header (00-<32 hex>-<16 hex>-<2 hex>), or

@@ -10,6 +10,7 @@
 
 #include "adapters/http/router.hpp"
 #include "adapters/http/routes.hpp"
+#include "platform/token_verifier.hpp"
 
 namespace concert::http {
 
@@ -28,7 +29,7 @@ class Api {
   RouteMetrics& metrics_for(const std::string& method, const std::string& route);
 
   ApiContext ctx_;
-  std::string jwt_secret_;
+  platform::TokenVerifier tokens_;
   Router router_;
   std::map<std::string, RouteMetrics> route_metrics_;  // filled at construction, read-only after
 };
