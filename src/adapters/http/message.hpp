@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -30,6 +31,11 @@ struct Response {
   std::string content_type = "application/json";
   Headers headers;
   std::string body;
+  // Sent instead of `body` when set, without copying it: a cached seat map is
+  // one string shared by every reader until it changes.
+  std::shared_ptr<const std::string> shared_body;
+
+  const std::string& payload() const { return shared_body ? *shared_body : body; }
 };
 
 }  // namespace concert::http

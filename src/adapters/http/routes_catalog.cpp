@@ -43,7 +43,7 @@ void add_catalog_routes(Router& router, ApiContext& ctx) {
                     r.content_type.clear();
                     return r;
                   }
-                  r.body = map->body;
+                  r.shared_body = std::shared_ptr<const std::string>(map, &map->body);
                   return r;
                 };
                 // A cached map is served on the IO thread; only a miss goes to the database.

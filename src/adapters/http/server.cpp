@@ -38,12 +38,13 @@ Response transport_problem(int status, const std::string& code, const std::strin
   return r;
 }
 
-bhttp::response<bhttp::string_body> to_beast(const Response& r, unsigned version, bool keep_alive) {
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(r.status), version};
+// The body is a view of r's payload: r must outlive the write.
+bhttp::response<bhttp::span_body<const char>> to_beast(const Response& r, unsigned version, bool keep_alive) {
+  bhttp::response<bhttp::span_body<const char>> out{static_cast<bhttp::status>(r.status), version};
   if (!r.content_type.empty()) out.set(bhttp::field::content_type, r.content_type);
   for (const auto& [name, value] : r.headers) out.set(name, value);
   out.keep_alive(keep_alive);
-  out.body() = r.body;
+  out.body() = {r.payload().data(), r.payload().size()};
   out.prepare_payload();
   return out;
 }
@@ -159,7 +160,8 @@ awaitable<void> HttpServer::State::accept_loop() {
 awaitable<void> HttpServer::State::refuse(tcp::socket socket) {
   auto self = shared_from_this();
   beast::tcp_stream stream(std::move(socket));
-  auto res = to_beast(transport_problem(503, "unavailable", "too many connections; retry shortly"), 11, false);
+  const auto refusal = transport_problem(503, "unavailable", "too many connections; retry shortly");
+  auto res = to_beast(refusal, 11, false);
   res.set(bhttp::field::retry_after, "1");
   stream.expires_after(options.write_timeout);
   beast::error_code ec;
