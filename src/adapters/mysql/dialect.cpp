@@ -15,21 +15,24 @@ const sql::Dialect& mysql_dialect() {
     d.find_seats = "SELECT " SEAT_COLUMNS
                    " FROM seats WHERE schedule_id = ? AND id IN (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id "
                    "BIGINT PATH '$')) AS j) ORDER BY id";
+    // Joined, not "id IN (SELECT ... JSON_TABLE)": MariaDB runs that subquery per
+    // row of the whole table and X-locks every seat it walks, so concurrent holds
+    // deadlock. The join looks each seat up by primary key.
     d.hold_seats =
-        "UPDATE seats SET status = 'HELD', reservation_id = ?, hold_expires_at = ?, version = version + 1 "
-        "WHERE schedule_id = ? AND status = 'AVAILABLE' AND id IN (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id "
-        "BIGINT PATH '$')) AS j)";
+        "UPDATE seats s JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) AS j ON s.id = j.id "
+        "SET s.status = 'HELD', s.reservation_id = ?, s.hold_expires_at = ?, s.version = s.version + 1 "
+        "WHERE s.schedule_id = ? AND s.status = 'AVAILABLE'";
     d.retake_seats =
-        "UPDATE seats SET status = 'SOLD', reservation_id = ?, hold_expires_at = NULL, version = version + 1 "
-        "WHERE status = 'AVAILABLE' AND id IN (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) AS "
-        "j)";
+        "UPDATE seats s JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) AS j ON s.id = j.id "
+        "SET s.status = 'SOLD', s.reservation_id = ?, s.hold_expires_at = NULL, s.version = s.version + 1 "
+        "WHERE s.status = 'AVAILABLE'";
     d.insert_idempotency =
         "INSERT IGNORE INTO idempotency_keys (user_id, scope, idem_key, request_hash, completed, response_status, "
         "response_body, created_at) VALUES (?, ?, ?, ?, 0, 0, '', ?)";
     d.purge_idempotency = "DELETE FROM idempotency_keys WHERE completed = 1 AND created_at < ? LIMIT ?";
     d.mark_published =
-        "UPDATE outbox SET published_at = ? WHERE published_at IS NULL AND id IN (SELECT j.id FROM JSON_TABLE(?, "
-        "'$[*]' COLUMNS (id BIGINT PATH '$')) AS j)";
+        "UPDATE outbox o JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) AS j ON o.id = j.id "
+        "SET o.published_at = ? WHERE o.published_at IS NULL";
     // A no-op upsert: it locks the fan's row (creating it once) until commit.
     d.lock_fan =
         "INSERT INTO fan_locks (schedule_id, user_id) VALUES (?, ?) ON DUPLICATE KEY UPDATE schedule_id = schedule_id";

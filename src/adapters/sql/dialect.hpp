@@ -22,9 +22,11 @@ struct Dialect {
   std::string_view insert_seat;
   std::string_view list_seats;
   std::string_view find_seats;
+  // The id list comes first in these (ids, reservation_id, expires_at, schedule_id),
+  // as MySQL's join form (UPDATE ... JOIN JSON_TABLE(?)) needs.
   std::string_view hold_seats;
   std::string_view sell_held_seats;
-  std::string_view retake_seats;
+  std::string_view retake_seats;  // (ids, reservation_id)
   std::string_view release_seats;
   std::string_view insert_reservation;
   std::string_view insert_reservation_seat;
@@ -53,7 +55,7 @@ struct Dialect {
   std::string_view insert_event;
   std::string_view unpublished_events;
   std::string_view list_events;
-  std::string_view mark_published;
+  std::string_view mark_published;  // (ids, published_at)
   // Reads inside a write transaction that later decisions depend on; in
   // MySQL/MariaDB they lock the row (FOR UPDATE), in SQLite the writer lock does.
   std::string_view find_reservation_locked;

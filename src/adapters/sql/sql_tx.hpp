@@ -223,7 +223,7 @@ std::vector<domain::Seat> SqlTx<Connection>::find_seats(Id schedule_id, std::spa
 template <typename Connection>
 int SqlTx<Connection>::hold_seats(Id schedule_id, std::span<const Id> ids, Id reservation_id, domain::TimePoint expires_at) {
   auto st = conn_.prepare(sql_.hold_seats);
-  st.bind_all(reservation_id, ms(expires_at), schedule_id, json_id_list(ids)).run();
+  st.bind_all(json_id_list(ids), reservation_id, ms(expires_at), schedule_id).run();
   return st.changes();
 }
 
@@ -237,7 +237,7 @@ int SqlTx<Connection>::sell_held_seats(Id reservation_id) {
 template <typename Connection>
 int SqlTx<Connection>::retake_seats(std::span<const Id> ids, Id reservation_id) {
   auto st = conn_.prepare(sql_.retake_seats);
-  st.bind_all(reservation_id, json_id_list(ids)).run();
+  st.bind_all(json_id_list(ids), reservation_id).run();
   return st.changes();
 }
 
@@ -442,7 +442,7 @@ void SqlTx<Connection>::mark_published(std::span<const Id> event_ids) {
   // Publication time is bookkeeping for operators, not domain time: the wall clock is right here.
   const auto now = std::chrono::time_point_cast<domain::Millis>(std::chrono::system_clock::now());
   auto st = conn_.prepare(sql_.mark_published);
-  st.bind_all(ms(now), json_id_list(event_ids)).run();
+  st.bind_all(json_id_list(event_ids), ms(now)).run();
 }
 
 // --- audit -------------------------------------------------------------------------

@@ -12,12 +12,15 @@ const sql::Dialect& sqlite_dialect() {
     d.begin_write = "BEGIN IMMEDIATE";
     d.find_seats = "SELECT " SEAT_COLUMNS
                    " FROM seats WHERE schedule_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id";
+    // Numbered parameters keep the bind order MySQL's join form needs; the unary
+    // + keeps the planner on the primary key instead of scanning every AVAILABLE
+    // seat through seats_by_hold_expiry.
     d.hold_seats =
-        "UPDATE seats SET status = 'HELD', reservation_id = ?, hold_expires_at = ?, version = version + 1 "
-        "WHERE schedule_id = ? AND status = 'AVAILABLE' AND id IN (SELECT value FROM json_each(?))";
+        "UPDATE seats SET status = 'HELD', reservation_id = ?2, hold_expires_at = ?3, version = version + 1 "
+        "WHERE id IN (SELECT value FROM json_each(?1)) AND +schedule_id = ?4 AND +status = 'AVAILABLE'";
     d.retake_seats =
-        "UPDATE seats SET status = 'SOLD', reservation_id = ?, hold_expires_at = NULL, version = version + 1 "
-        "WHERE status = 'AVAILABLE' AND id IN (SELECT value FROM json_each(?))";
+        "UPDATE seats SET status = 'SOLD', reservation_id = ?2, hold_expires_at = NULL, version = version + 1 "
+        "WHERE id IN (SELECT value FROM json_each(?1)) AND +status = 'AVAILABLE'";
     d.insert_idempotency =
         "INSERT OR IGNORE INTO idempotency_keys (user_id, scope, idem_key, request_hash, completed, response_status, "
         "response_body, created_at) VALUES (?, ?, ?, ?, 0, 0, '', ?)";
@@ -25,7 +28,7 @@ const sql::Dialect& sqlite_dialect() {
         "DELETE FROM idempotency_keys WHERE rowid IN "
         "(SELECT rowid FROM idempotency_keys WHERE completed = 1 AND created_at < ? LIMIT ?)";
     d.mark_published =
-        "UPDATE outbox SET published_at = ? WHERE published_at IS NULL AND id IN (SELECT value FROM json_each(?))";
+        "UPDATE outbox SET published_at = ?2 WHERE id IN (SELECT value FROM json_each(?1)) AND +published_at IS NULL";
     // The writer lock (BEGIN IMMEDIATE) already serialises write transactions.
     d.find_reservation_locked = "SELECT " RESERVATION_COLUMNS " FROM reservations WHERE id = ?";
     d.expired_holds_locked =
