@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 namespace {
 
@@ -85,4 +85,4 @@ void print_sale_summary(std::ostream& out, const RushOptions& o, const SaleOutco
   if (c.fan_errors) line("fan errors", std::to_string(c.fan_errors) + " (a bug in concert-rush)");
 }
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush
