@@ -75,8 +75,8 @@ boost::asio::awaitable<CreatedSale> create_sale(HostPool& admin, const std::stri
   sale.schedule_id = created.value("id", std::int64_t{0});
   sale.max_seats_per_user = created.value("maxSeatsPerUser", 4);
 
-  const auto map_request = admin_request(Route::SeatMap, "GET",
-                                         "/api/v1/schedules/" + std::to_string(sale.schedule_id) + "/seats", "", "", spec);
+  const auto map_request = admin_request(
+      Route::SeatMap, "GET", "/api/v1/schedules/" + std::to_string(sale.schedule_id) + "/seats", "", "", spec);
   const Answer map = co_await admin.send(map_request);
   expect_status(map, 200, "reading the seat map");
   sale.seats = map.json().value("seats", nlohmann::json::array());
