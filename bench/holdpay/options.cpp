@@ -81,7 +81,8 @@ ParsedOptions parse_options(int argc, char** argv) {
     app.parse(argc, argv);
     check_target(o, secret);
   } catch (const CLI::ParseError& e) {
-    return {std::nullopt, app.exit(e)};
+    const int code = app.exit(e);  // prints the help or the complaint
+    return {std::nullopt, code == 0 ? 0 : 2};
   }
   return {o, 0};
 }
