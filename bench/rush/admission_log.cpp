@@ -2,7 +2,7 @@
 
 #include "app/views.hpp"
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 namespace {
 
@@ -66,4 +66,4 @@ boost::asio::awaitable<AdmissionLog> fetch_admission_log(HostPool& pool, const s
   co_return log;
 }
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "audit/admissions.hpp"
-#include "bench/rush/host_pool.hpp"
+#include "bench/http/host_pool.hpp"
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 struct AdmissionLog {
   enum class State { Read, Failed };
@@ -27,4 +27,4 @@ boost::asio::awaitable<AdmissionLog> fetch_admission_log(HostPool& pool, const s
                                                          std::int64_t schedule_id,
                                                          std::chrono::steady_clock::time_point give_up_at);
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

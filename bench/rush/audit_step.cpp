@@ -8,7 +8,7 @@
 #include "audit/invariants.hpp"
 #include "audit/sources.hpp"
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 namespace {
 
@@ -129,4 +129,4 @@ bool check_invariants_and_print(std::ostream& out, const RushOptions& o, ports::
   return ok && report.ok();
 }
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

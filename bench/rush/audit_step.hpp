@@ -12,7 +12,7 @@
 #include "bench/rush/options.hpp"
 #include "ports/store.hpp"
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 struct Settled {
   std::chrono::duration<double> waited{0};
@@ -27,4 +27,4 @@ Settled settle(ports::Store& store, std::int64_t schedule_id, std::chrono::durat
 bool check_invariants_and_print(std::ostream& out, const RushOptions& options, ports::Store& store,
                                 std::int64_t schedule_id, const AdmissionLog& admissions);
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

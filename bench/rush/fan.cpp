@@ -12,7 +12,7 @@
 #include "bench/rush/twin_send.hpp"
 #include "platform/jwt.hpp"
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 namespace asio = boost::asio;
 using std::chrono::milliseconds;
@@ -363,4 +363,4 @@ asio::awaitable<void> run_fan(FanEnv& env, int index) {
   co_await fan.run();
 }
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

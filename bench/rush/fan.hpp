@@ -12,14 +12,14 @@
 #include <string>
 #include <vector>
 
-#include "bench/rush/host_pool.hpp"
+#include "bench/http/host_pool.hpp"
 #include "bench/rush/options.hpp"
 #include "bench/rush/sale_counters.hpp"
 #include "bench/rush/sale_setup.hpp"
 #include "bench/rush/sale_signals.hpp"
 #include "bench/rush/seat_map.hpp"
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 // The last seat map an IO thread's fans saw, so a re-read can say If-None-Match.
 struct SeatMapCache {
@@ -40,4 +40,4 @@ struct FanEnv {
 
 boost::asio::awaitable<void> run_fan(FanEnv& env, int index);
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

@@ -13,16 +13,16 @@
 #include "audit/sources.hpp"
 #include "bench/rush/admission_log.hpp"
 #include "bench/rush/audit_step.hpp"
-#include "bench/rush/host_pool.hpp"
+#include "bench/http/host_pool.hpp"
 #include "bench/rush/options.hpp"
 #include "bench/rush/report.hpp"
-#include "bench/rush/run_sync.hpp"
+#include "bench/http/run_sync.hpp"
 #include "bench/rush/sale_run.hpp"
 #include "bench/rush/sale_setup.hpp"
 #include "platform/crypto.hpp"
 #include "platform/jwt.hpp"
 
-namespace concert::rush {
+namespace concert::bench::rush {
 namespace {
 
 struct Checked {
@@ -48,7 +48,7 @@ int run(const RushOptions& o) {
   // after the fans' IO threads run.
   boost::asio::io_context admin_ioc(1);
   StatsBook admin_stats;
-  HostPool admin(admin_ioc, *parse_base_url(o.urls.front()), 2, admin_stats);
+  HostPool admin(admin_ioc, *parse_base_url(o.urls.front()), 2, admin_stats, "concert-rush");
   const auto sale = run_sync(admin_ioc, set_up_sale(admin, admin_jwt, o, run_id));
   std::cout << "run " << run_id << ": concert " << sale.concert_id << ", schedule " << sale.schedule_id << ", "
             << o.users << " fans for " << o.seats << " seats on " << o.urls.size() << " instance(s)" << std::endl;
@@ -93,13 +93,13 @@ int run(const RushOptions& o) {
 }
 
 }  // namespace
-}  // namespace concert::rush
+}  // namespace concert::bench::rush
 
 int main(int argc, char** argv) {
-  const auto parsed = concert::rush::parse_options(argc, argv);
+  const auto parsed = concert::bench::rush::parse_options(argc, argv);
   if (!parsed.options) return parsed.exit_code;
   try {
-    return concert::rush::run(*parsed.options);
+    return concert::bench::rush::run(*parsed.options);
   } catch (const std::exception& e) {
     std::cerr << "concert-rush: " << e.what() << "\n";
     return 2;

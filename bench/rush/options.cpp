@@ -1,29 +1,17 @@
 #include "bench/rush/options.hpp"
 
 #include <CLI/CLI.hpp>
-#include <fstream>
-#include <sstream>
 
-namespace concert::rush {
+#include "bench/http/secret_flags.hpp"
+
+namespace concert::bench::rush {
 
 namespace {
 
-std::string read_secret_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw CLI::ValidationError("--jwt-secret-file", "cannot read " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto secret = text.str();
-  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
-  return secret;
-}
-
-void add_flags(CLI::App& app, RushOptions& o, std::string& secret_file) {
+void add_flags(CLI::App& app, RushOptions& o, SecretFlags& secret) {
   app.add_option("--url", o.urls, "base URL of a concertd instance (repeatable), e.g. http://127.0.0.1:8080")
       ->required();
-  auto* secret =
-      app.add_option("--jwt-secret", o.jwt_secret, "HS256 secret of the instances")->envname("CONCERTD_JWT_SECRET");
-  app.add_option("--jwt-secret-file", secret_file, "file holding the HS256 secret")->excludes(secret);
+  add_secret_flags(app, secret);
 
   app.add_option("--users", o.users, "fans in the rush")->check(CLI::Range(1, 1'000'000))->capture_default_str();
   app.add_option("--seats", o.seats, "seats on sale")->check(CLI::Range(1, 100'000))->capture_default_str();
@@ -87,11 +75,11 @@ void add_flags(CLI::App& app, RushOptions& o, std::string& secret_file) {
 ParsedOptions parse_options(int argc, char** argv) {
   CLI::App app{"concert-rush: plays a whole ticket rush against concertd, then checks SPEC §5 invariants"};
   RushOptions o;
-  std::string secret_file;
-  add_flags(app, o, secret_file);
+  SecretFlags secret;
+  add_flags(app, o, secret);
   try {
     app.parse(argc, argv);
-    if (!secret_file.empty()) o.jwt_secret = read_secret_file(secret_file);
+    o.jwt_secret = resolve_secret(secret);
     if (o.jwt_secret.empty()) throw CLI::RequiredError("--jwt-secret or --jwt-secret-file");
     if (o.abandon_rate + o.cancel_rate > 1.0) {
       throw CLI::ValidationError("--abandon-rate + --cancel-rate", "must not exceed 1");
@@ -102,4 +90,4 @@ ParsedOptions parse_options(int argc, char** argv) {
   return {o, 0};
 }
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 struct RushOptions {
   std::vector<std::string> urls;  // http://127.0.0.1:PORT, one per concertd instance
@@ -54,4 +54,4 @@ struct ParsedOptions {
 
 ParsedOptions parse_options(int argc, char** argv);
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

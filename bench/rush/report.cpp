@@ -1,20 +1,15 @@
 #include "bench/rush/report.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <string>
 
-namespace concert::rush {
+#include "bench/http/text.hpp"
+
+namespace concert::bench::rush {
 
 namespace {
 
-std::string fixed(double value, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
-  return buf;
-}
-
-std::string ms_of_us(std::uint64_t us) { return fixed(static_cast<double>(us) / 1000.0, 1); }
+std::string ms_of_us(std::uint64_t us) { return fixed(ms_of(us), 1); }
 
 std::string pad(std::string text, std::size_t width, bool left = false) {
   if (text.size() >= width) return text;
@@ -85,4 +80,4 @@ void print_sale_summary(std::ostream& out, const RushOptions& o, const SaleOutco
   if (c.fan_errors) line("fan errors", std::to_string(c.fan_errors) + " (a bug in concert-rush)");
 }
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

@@ -6,10 +6,10 @@
 #include "bench/rush/options.hpp"
 #include "bench/rush/sale_run.hpp"
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 void print_route_table(std::ostream& out, const StatsBook& stats, std::chrono::duration<double> elapsed);
 void print_sale_summary(std::ostream& out, const RushOptions& options, const SaleOutcome& sale,
                         std::uint64_t count_5xx);
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 void SaleCounters::merge(const SaleCounters& o) {
   fans_started += o.fans_started;
@@ -27,4 +27,4 @@ void SaleCounters::merge(const SaleCounters& o) {
     last_admission = last_admission ? std::max(*last_admission, *o.last_admission) : o.last_admission;
 }
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

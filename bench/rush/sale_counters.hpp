@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <optional>
 
-#include "bench/rush/histogram.hpp"
+#include "bench/http/histogram.hpp"
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 using Clock = std::chrono::steady_clock;
 
@@ -34,4 +34,4 @@ struct SaleCounters {
   void merge(const SaleCounters& other);
 };
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

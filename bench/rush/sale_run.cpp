@@ -11,7 +11,7 @@
 
 #include "bench/rush/fan.hpp"
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 namespace asio = boost::asio;
 
@@ -28,7 +28,7 @@ class Shard {
       : ioc_(1), stop_timer_(ioc_, signals.deadline()), seat_maps_(), env_{o,  sale,      run_id,    signals,
                                                                            {}, counters_, seat_maps_} {
     for (const auto& url : o.urls) {
-      pools_.push_back(std::make_unique<HostPool>(ioc_, *parse_base_url(url), connections, stats_));
+      pools_.push_back(std::make_unique<HostPool>(ioc_, *parse_base_url(url), connections, stats_, "concert-rush"));
       env_.pools.push_back(pools_.back().get());
     }
   }
@@ -115,4 +115,4 @@ SaleOutcome run_sale(const RushOptions& o, const Sale& sale, const std::string& 
   return out;
 }
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

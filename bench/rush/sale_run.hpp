@@ -7,11 +7,11 @@
 #include <string>
 
 #include "bench/rush/options.hpp"
-#include "bench/rush/routes.hpp"
+#include "bench/http/routes.hpp"
 #include "bench/rush/sale_counters.hpp"
 #include "bench/rush/sale_setup.hpp"
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 struct SaleOutcome {
   StatsBook stats;
@@ -26,4 +26,4 @@ struct SaleOutcome {
 SaleOutcome run_sale(const RushOptions& options, const Sale& sale, const std::string& run_id,
                      Clock::time_point deadline);
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

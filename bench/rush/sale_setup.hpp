@@ -8,11 +8,11 @@
 #include <cstdint>
 #include <string>
 
-#include "bench/rush/host_pool.hpp"
+#include "bench/http/host_pool.hpp"
 #include "bench/rush/options.hpp"
 #include "bench/rush/seat_map.hpp"
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 struct Sale {
   std::int64_t concert_id = 0;
@@ -25,4 +25,4 @@ struct Sale {
 boost::asio::awaitable<Sale> set_up_sale(HostPool& admin, const std::string& admin_jwt, const RushOptions& options,
                                          const std::string& run_id);
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

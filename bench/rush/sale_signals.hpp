@@ -8,7 +8,7 @@
 
 #include "bench/rush/sale_counters.hpp"
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 class SaleSignals {
  public:
@@ -35,4 +35,4 @@ class SaleSignals {
   std::atomic<Clock::duration> sold_out_after_{Clock::duration::zero()};
 };
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

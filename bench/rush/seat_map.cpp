@@ -6,7 +6,7 @@
 #include <map>
 #include <tuple>
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 SeatRanking SeatRanking::from_seat_list(const nlohmann::json& seats) {
   std::map<std::string, int> seats_per_row;  // by section: the highest seat number
@@ -80,4 +80,4 @@ std::vector<SeatId> pick_seats(const std::vector<SeatId>& available, const std::
           candidates.begin() + static_cast<std::ptrdiff_t>(start + take)};
 }
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 using SeatId = std::int64_t;
 
@@ -47,4 +47,4 @@ int seats_wanted(std::mt19937_64& rng, int limit);
 std::vector<SeatId> pick_seats(const std::vector<SeatId>& available, const std::set<SeatId>& avoid, int count,
                                std::mt19937_64& rng);
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

@@ -7,7 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <optional>
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 namespace asio = boost::asio;
 
@@ -41,4 +41,4 @@ asio::awaitable<TwinAnswers> send_twice(HostPool& a, HostPool& b, const Request&
   co_return both;
 }
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

@@ -7,9 +7,9 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "bench/rush/host_pool.hpp"
+#include "bench/http/host_pool.hpp"
 
-namespace concert::rush {
+namespace concert::bench::rush {
 
 // Both answers, `first` from `a`, `second` from `b`; returns when both are in.
 struct TwinAnswers {
@@ -18,4 +18,4 @@ struct TwinAnswers {
 };
 boost::asio::awaitable<TwinAnswers> send_twice(HostPool& a, HostPool& b, const Request& request);
 
-}  // namespace concert::rush
+}  // namespace concert::bench::rush

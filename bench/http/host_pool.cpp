@@ -1,4 +1,4 @@
-#include "bench/rush/host_pool.hpp"
+#include "bench/http/host_pool.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -7,7 +7,7 @@
 #include <boost/beast/http.hpp>
 #include <charconv>
 
-namespace concert::rush {
+namespace concert::bench {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -40,10 +40,10 @@ bool stale_connection(const beast::error_code& ec) {
          ec == asio::error::eof;
 }
 
-bhttp::request<bhttp::string_body> to_beast(const Request& r, const std::string& host) {
+bhttp::request<bhttp::string_body> to_beast(const Request& r, const std::string& host, const std::string& user_agent) {
   bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(r.method), r.target, 11};
   req.set(bhttp::field::host, host);
-  req.set(bhttp::field::user_agent, "concert-rush");
+  req.set(bhttp::field::user_agent, user_agent);
   req.keep_alive(true);
   if (!r.bearer.empty()) req.set(bhttp::field::authorization, "Bearer " + r.bearer);
   for (const auto& [name, value] : r.headers) req.set(name, value);
@@ -80,9 +80,11 @@ std::optional<BaseUrl> parse_base_url(const std::string& url) {
   return BaseUrl{rest.substr(0, colon), static_cast<unsigned short>(port)};
 }
 
-HostPool::HostPool(asio::io_context& ioc, const BaseUrl& url, int max_connections, StatsBook& stats)
+HostPool::HostPool(asio::io_context& ioc, const BaseUrl& url, int max_connections, StatsBook& stats,
+                   std::string user_agent)
     : ioc_(ioc),
       host_header_(url.host + ":" + std::to_string(url.port)),
+      user_agent_(std::move(user_agent)),
       max_connections_(static_cast<std::size_t>(std::max(1, max_connections))),
       stats_(stats) {
   asio::ip::tcp::resolver resolver(ioc);
@@ -159,7 +161,7 @@ asio::awaitable<HostPool::Outcome> HostPool::exchange(Connection& c, const Reque
   } else {
     out.reused = true;
   }
-  auto req = to_beast(r, host_header_);
+  auto req = to_beast(r, host_header_, user_agent_);
   co_await bhttp::async_write(c.stream, req, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     c.open = false;
@@ -221,4 +223,4 @@ asio::awaitable<Answer> HostPool::send(const Request& request) {
   co_return answer;
 }
 
-}  // namespace concert::rush
+}  // namespace concert::bench

@@ -1,6 +1,6 @@
-#include "bench/rush/http_types.hpp"
+#include "bench/http/http_types.hpp"
 
-namespace concert::rush {
+namespace concert::bench {
 
 std::string Answer::problem_code() const {
   if (status < 400) return "";
@@ -10,4 +10,4 @@ std::string Answer::problem_code() const {
   return code != j.end() && code->is_string() ? code->get<std::string>() : "";
 }
 
-}  // namespace concert::rush
+}  // namespace concert::bench

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace concert::rush {
+namespace concert::bench {
 
 class LogHistogram {
  public:
@@ -32,4 +32,4 @@ class LogHistogram {
   std::uint64_t sum_ = 0;  // microseconds: 2^64 of them is 584,000 years
 };
 
-}  // namespace concert::rush
+}  // namespace concert::bench

@@ -1,8 +1,8 @@
-#include "bench/rush/routes.hpp"
+#include "bench/http/routes.hpp"
 
 #include <algorithm>
 
-namespace concert::rush {
+namespace concert::bench {
 
 std::string_view route_label(Route route) {
   switch (route) {
@@ -80,4 +80,4 @@ std::uint64_t StatsBook::count_5xx() const {
   return n;
 }
 
-}  // namespace concert::rush
+}  // namespace concert::bench

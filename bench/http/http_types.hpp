@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "bench/rush/routes.hpp"
+#include "bench/http/routes.hpp"
 
-namespace concert::rush {
+namespace concert::bench {
 
 struct Request {
   Route route = Route::SeatMap;
@@ -38,4 +38,4 @@ struct Answer {
   std::string problem_code() const;
 };
 
-}  // namespace concert::rush
+}  // namespace concert::bench

@@ -1,10 +1,10 @@
-#include "bench/rush/histogram.hpp"
+#include "bench/http/histogram.hpp"
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
 
-namespace concert::rush {
+namespace concert::bench {
 
 namespace {
 
@@ -58,4 +58,4 @@ std::uint64_t LogHistogram::percentile(double p) const {
   return max_;
 }
 
-}  // namespace concert::rush
+}  // namespace concert::bench

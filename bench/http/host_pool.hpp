@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "bench/rush/http_types.hpp"
-#include "bench/rush/routes.hpp"
+#include "bench/http/http_types.hpp"
+#include "bench/http/routes.hpp"
 
-namespace concert::rush {
+namespace concert::bench {
 
 struct BaseUrl {
   std::string host;
@@ -30,8 +30,10 @@ std::optional<BaseUrl> parse_base_url(const std::string& url);
 
 class HostPool {
  public:
-  // Resolves the host once, here. Every request's outcome goes to `stats`.
-  HostPool(boost::asio::io_context& ioc, const BaseUrl& url, int max_connections, StatsBook& stats);
+  // Resolves the host once, here. Every request's outcome goes to `stats`;
+  // `user_agent` names the tool in the server's access log.
+  HostPool(boost::asio::io_context& ioc, const BaseUrl& url, int max_connections, StatsBook& stats,
+           std::string user_agent);
   ~HostPool();
   HostPool(const HostPool&) = delete;
   HostPool& operator=(const HostPool&) = delete;
@@ -63,6 +65,7 @@ class HostPool {
 
   boost::asio::io_context& ioc_;
   std::string host_header_;
+  std::string user_agent_;
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
   std::size_t max_connections_;
   StatsBook& stats_;
@@ -73,4 +76,4 @@ class HostPool {
   bool stopped_ = false;
 };
 
-}  // namespace concert::rush
+}  // namespace concert::bench

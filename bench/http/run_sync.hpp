@@ -1,5 +1,5 @@
-// Runs one coroutine to completion on an io_context from plain code (set-up
-// before the sale, the admission log after it).
+// Runs one coroutine to completion on an io_context from plain code (a sale's
+// set-up, concert-rush's admission log after it).
 #pragma once
 
 #include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
@@ -10,7 +10,7 @@
 #include <exception>
 #include <optional>
 
-namespace concert::rush {
+namespace concert::bench {
 
 template <typename T>
 T run_sync(boost::asio::io_context& ioc, boost::asio::awaitable<T> task) {
@@ -26,4 +26,4 @@ T run_sync(boost::asio::io_context& ioc, boost::asio::awaitable<T> task) {
   return std::move(*result);
 }
 
-}  // namespace concert::rush
+}  // namespace concert::bench

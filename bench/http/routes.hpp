@@ -1,4 +1,5 @@
-// The endpoints concert-rush calls, each labelled by method and path template as
+// The concertd endpoints the benchmarks call (concert-rush all of them,
+// concert-holdpay a few), each labelled by method and path template as
 // the server's own metrics label them, and what was seen per endpoint.
 #pragma once
 
@@ -8,9 +9,9 @@
 #include <map>
 #include <string_view>
 
-#include "bench/rush/histogram.hpp"
+#include "bench/http/histogram.hpp"
 
-namespace concert::rush {
+namespace concert::bench {
 
 enum class Route {
   CreateConcert,
@@ -57,4 +58,4 @@ class StatsBook {
   std::array<RouteStats, kRouteCount> routes_;
 };
 
-}  // namespace concert::rush
+}  // namespace concert::bench
