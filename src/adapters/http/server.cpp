@@ -192,8 +192,16 @@ awaitable<void> HttpServer::State::session(tcp::socket socket) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.body_limit(options.body_limit);
     parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-    stream.expires_after(options.read_timeout);
-    co_await bhttp::async_read(stream, buffer, parser, net::redirect_error(use_awaitable, ec));
+    // A request that arrived whole (the usual keep-alive poll) is parsed from the
+    // buffer at once; only a partial one costs another read under read_timeout.
+    // (Saves an asynchronous operation and a timer per request; see bench/results.)
+    parser.eager(true);
+    buffer.consume(parser.put(buffer.data(), ec));
+    if (ec == bhttp::error::need_more) {
+      ec = {};
+      stream.expires_after(options.read_timeout);
+      co_await bhttp::async_read(stream, buffer, parser, net::redirect_error(use_awaitable, ec));
+    }
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
         ec == net::error::connection_reset || ec == net::error::eof || ec == net::error::bad_descriptor) {
       break;
