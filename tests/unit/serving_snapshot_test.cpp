@@ -13,7 +13,7 @@ const domain::TimePoint t0{domain::Millis(1'000'000)};
 Ticket w(std::int64_t seq) { return *ticket_named(1, "w" + std::to_string(seq)); }
 Ticket p(std::int64_t n) { return *ticket_named(1, "p" + std::to_string(n)); }
 
-QueueRefresh at(std::int64_t serving, std::int64_t last, std::vector<std::string> moves = {},
+QueueRefresh at(std::int64_t serving, std::int64_t last, std::vector<QueueMove> moves = {},
                 std::int64_t oldest = 1) {
   QueueRefresh r;
   r.serving_seq = serving;
@@ -23,9 +23,8 @@ QueueRefresh at(std::int64_t serving, std::int64_t last, std::vector<std::string
   return r;
 }
 
-std::string admitted(const std::string& name, domain::TimePoint until) {
-  return "A|" + name + "|" + std::to_string(until.time_since_epoch().count());
-}
+QueueMove admitted(const std::string& name, domain::TimePoint until) { return {name, until}; }
+QueueMove gone(const std::string& name) { return {name, std::nullopt}; }
 
 TEST(ServingSnapshot, AsksRedisUntilItIsLoaded) {
   ServingSnapshot s;
@@ -51,7 +50,7 @@ TEST(ServingSnapshot, PositionsFollowTheServingCounterAndActiveFansSeeTheirWindo
 
 TEST(ServingSnapshot, DeparturesAreGoneWhetherWaitingOrActive) {
   ServingSnapshot s;
-  s.apply(at(1, 10, {admitted("w1", t0 + std::chrono::minutes(5)), "G|w1", "G|w6"}));
+  s.apply(at(1, 10, {admitted("w1", t0 + std::chrono::minutes(5)), gone("w1"), gone("w6")}));
   EXPECT_EQ(s.answer(w(1), t0).verdict, Verdict::Gone);  // used its session
   EXPECT_EQ(s.answer(w(6), t0).verdict, Verdict::Gone);  // left while waiting
   EXPECT_EQ(s.answer(w(5), t0).verdict, Verdict::Waiting);
@@ -79,13 +78,13 @@ TEST(ServingSnapshot, PreQueueTicketsWaitUnorderedThenTakeTheirDrawnPlace) {
 
 TEST(ServingSnapshot, MissedMovesStartItOverFromTheActiveSet) {
   ServingSnapshot s;
-  s.apply(at(0, 5, {"G|w3"}));
+  s.apply(at(0, 5, {gone("w3")}));
   EXPECT_EQ(s.cursor(), 1);
-  s.apply(at(4, 9, {"G|w9"}, 50));  // moves 2..49 were trimmed before we read them
+  s.apply(at(4, 9, {gone("w9")}, 50));  // moves 2..49 were trimmed before we read them
   EXPECT_EQ(s.cursor(), 0);
   EXPECT_EQ(s.answer(w(6), t0).verdict, Verdict::Ask);
-  auto cold = at(4, 9, {"G|w9"}, 50);
-  cold.active = {{"w4", (t0 + std::chrono::minutes(1)).time_since_epoch().count()}};
+  auto cold = at(4, 9, {gone("w9")}, 50);
+  cold.active = {{"w4", t0 + std::chrono::minutes(1)}};
   s.apply(cold);
   EXPECT_EQ(s.cursor(), 50);
   EXPECT_EQ(s.answer(w(4), t0).verdict, Verdict::Active);

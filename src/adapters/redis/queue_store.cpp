@@ -56,6 +56,13 @@ domain::QueueToken token_from(const Reply& d, domain::Id schedule_id, const Tick
   return t;
 }
 
+// "A|<ticket>|<active_until>" (admitted) or "G|<ticket>" (gone); tickets hold no '|'.
+QueueMove move_from(const std::string& entry) {
+  const auto bar = entry.find('|', 2);
+  if (entry[0] != 'A') return {entry.substr(2), std::nullopt};
+  return {entry.substr(2, bar - 2), time_of(std::stoll(entry.substr(bar + 1)))};
+}
+
 // refresh-11.lua's reply.
 QueueRefresh refresh_from(const Reply& r) {
   const auto& e = r.elements;
@@ -67,8 +74,8 @@ QueueRefresh refresh_from(const Reply& r) {
   q.drawn_count = as_ll(e.at(4));
   q.oldest_move = as_ll(e.at(5));
   const auto moves = static_cast<std::size_t>(as_ll(e.at(6)));
-  for (std::size_t i = 7; i < 7 + moves; ++i) q.moves.push_back(e.at(i).str);
-  for (std::size_t i = 7 + moves; i + 1 < e.size(); i += 2) q.active.emplace_back(e[i].str, as_ll(e[i + 1]));
+  for (std::size_t i = 7; i < 7 + moves; ++i) q.moves.push_back(move_from(e.at(i).str));
+  for (std::size_t i = 7 + moves; i + 1 < e.size(); i += 2) q.active.emplace_back(e[i].str, time_of(as_ll(e[i + 1])));
   return q;
 }
 

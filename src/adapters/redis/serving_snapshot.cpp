@@ -1,20 +1,6 @@
 #include "adapters/redis/serving_snapshot.hpp"
 
-#include <charconv>
-
 namespace concert::adapters::redis {
-
-namespace {
-
-domain::TimePoint time_of(std::int64_t ms) { return domain::TimePoint(domain::Millis(ms)); }
-
-std::int64_t number(std::string_view text) {
-  std::int64_t value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
-}
-
-}  // namespace
 
 std::optional<std::int64_t> ServingSnapshot::seq_of(const Ticket& ticket) const {
   if (!ticket.pre_queue) return ticket.number;
@@ -27,8 +13,8 @@ ServingSnapshot::Answer ServingSnapshot::answer(const Ticket& ticket, domain::Ti
   if (!loaded_) return {};
   if (gone_.contains(ticket.name)) return {Verdict::Gone, 0, {}};
   if (auto it = active_.find(ticket.name); it != active_.end()) {
-    if (time_of(it->second) <= now) return {Verdict::Gone, 0, {}};
-    return {Verdict::Active, 0, time_of(it->second)};
+    if (it->second <= now) return {Verdict::Gone, 0, {}};
+    return {Verdict::Active, 0, it->second};
   }
   if (ticket.pre_queue && !drawn_) {
     note_poll(ticket.name, now);
@@ -64,13 +50,11 @@ void ServingSnapshot::apply(const QueueRefresh& r) {
   }
   cursor_ = std::max(cursor_, r.oldest_move > 0 ? r.oldest_move - 1 : 0) + static_cast<std::int64_t>(r.moves.size());
   for (const auto& move : r.moves) {
-    const auto bar = move.find('|', 2);
-    const std::string name = move.substr(2, bar == std::string::npos ? std::string::npos : bar - 2);
-    if (move[0] == 'A') {
-      if (!gone_.contains(name)) active_[name] = number(std::string_view(move).substr(bar + 1));
+    if (move.active_until) {
+      if (!gone_.contains(move.ticket)) active_[move.ticket] = *move.active_until;
     } else {
-      active_.erase(name);
-      gone_.insert(name);
+      active_.erase(move.ticket);
+      gone_.insert(move.ticket);
     }
   }
   const bool served_more = r.serving_seq != serving_seq_;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -16,6 +17,12 @@
 
 namespace concert::adapters::redis {
 
+// One entry of a schedule's move log: a fan admitted (active until then) or gone.
+struct QueueMove {
+  std::string ticket;
+  std::optional<domain::TimePoint> active_until;  // empty: left, used or expired
+};
+
 // What refresh-11.lua returns.
 struct QueueRefresh {
   std::int64_t serving_seq = 0;
@@ -24,8 +31,8 @@ struct QueueRefresh {
   std::int64_t drawn_base = 0;
   std::int64_t drawn_count = 0;
   std::int64_t oldest_move = 0;  // 0: none logged
-  std::vector<std::string> moves;  // "A|<ticket>|<active_until>" or "G|<ticket>"
-  std::vector<std::pair<std::string, std::int64_t>> active;  // cold start only
+  std::vector<QueueMove> moves;
+  std::vector<std::pair<std::string, domain::TimePoint>> active;  // cold start only
 };
 
 class ServingSnapshot {
@@ -74,7 +81,7 @@ class ServingSnapshot {
   std::int64_t drawn_count_ = 0;
   std::int64_t drawn_loaded_ = 0;
   std::vector<std::int64_t> pre_seq_;  // pre-queue n -> drawn seq (0: not loaded)
-  std::unordered_map<std::string, std::int64_t> active_;  // ticket -> active_until (ms)
+  std::unordered_map<std::string, domain::TimePoint> active_;  // ticket -> active_until
   std::unordered_set<std::string> gone_;                  // left, used or expired while still waiting
   std::unordered_set<std::string> polls_;
   domain::TimePoint last_poll_;
