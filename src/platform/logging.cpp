@@ -7,8 +7,6 @@
 #include <ctime>
 #include <random>
 
-#include "platform/crypto.hpp"
-
 namespace concert::platform {
 
 namespace {
@@ -73,27 +71,25 @@ void init_logging(const std::string& level) {
 }
 
 void log_json(spdlog::level::level_enum level, const nlohmann::json& fields) {
-  auto& logger = line_logger();
-  if (!logger.should_log(level)) return;
-  const auto name = spdlog::level::to_string_view(level);
-  nlohmann::ordered_json line{{"ts", utc_timestamp(std::chrono::system_clock::now())},
-                              {"level", std::string(name.data(), name.size())}};
+  if (!line_logger().should_log(level)) return;
+  nlohmann::ordered_json members = nlohmann::ordered_json::object();
   if (fields.is_object()) {
     for (const auto& [key, value] : fields.items()) {
-      if (key != "ts" && key != "level") line[key] = value;  // the line's own ts and level win
+      if (key != "ts" && key != "level") members[key] = value;  // the line's own ts and level win
     }
   } else {
-    line["msg"] = fields;
+    members["msg"] = fields;
   }
-  logger.log(level, spdlog::string_view_t(dump(line)));
+  const auto text = dump(members);  // "{...}": its members go after ts and level
+  log_json_fields(level, std::string_view(text).substr(1, text.size() - 2));
 }
 
 void log_json_fields(spdlog::level::level_enum level, std::string_view fields) {
   auto& logger = line_logger();
   if (!logger.should_log(level)) return;
   const auto name = spdlog::level::to_string_view(level);
-  logger.log(level, "{{\"ts\":\"{}\",\"level\":\"{}\",{}}}", utc_timestamp(std::chrono::system_clock::now()),
-             std::string_view(name.data(), name.size()), fields);
+  logger.log(level, "{{\"ts\":\"{}\",\"level\":\"{}\"{}{}}}", utc_timestamp(std::chrono::system_clock::now()),
+             std::string_view(name.data(), name.size()), fields.empty() ? "" : ",", fields);
 }
 
 // Request ids only need to be unique enough to find a line, not unguessable: a

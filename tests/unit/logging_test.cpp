@@ -1,11 +1,12 @@
-// platform/logging: W3C traceparent parsing (https://www.w3.org/TR/trace-context/)
-// and request ids.
+// platform/logging: JSON lines, W3C traceparent parsing
+// (https://www.w3.org/TR/trace-context/) and request ids.
 #include "platform/logging.hpp"
 
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
+#include <vector>
 
 namespace concert::platform {
 namespace {
@@ -54,6 +55,30 @@ TEST(Traceparent, HigherVersionWithExtraFieldsStillYieldsTheTraceId) {
   EXPECT_EQ(trace_id_from_traceparent("cc-" + kTrace + "-" + kParent + "-01-what-the-future-will-be-like"), kTrace);
   // ...but not when the flags run on without a dash.
   EXPECT_EQ(trace_id_from_traceparent("cc-" + kTrace + "-" + kParent + "-01what"), std::nullopt);
+}
+
+// What one log_json call writes to stdout, parsed.
+nlohmann::ordered_json logged(const nlohmann::json& fields) {
+  ::testing::internal::CaptureStdout();
+  log_json(spdlog::level::warn, fields);
+  const auto out = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(out.back(), '\n');
+  return nlohmann::ordered_json::parse(out);
+}
+
+TEST(LogJson, WritesOneObjectWithTsAndLevelFirst) {
+  const auto line = logged({{"msg", "hello"}, {"n", 1}, {"ts", "mine"}, {"level", "mine"}});
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : line.items()) keys.push_back(key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"ts", "level", "msg", "n"}));
+  EXPECT_NE(line["ts"], "mine");  // the line's own ts and level win
+  EXPECT_EQ(line["level"], "warning");
+  EXPECT_EQ(line["n"], 1);
+}
+
+TEST(LogJson, AnEmptyObjectOrAPlainValueStillMakesAValidLine) {
+  EXPECT_EQ(logged(nlohmann::json::object()).size(), 2u);
+  EXPECT_EQ(logged("plain text")["msg"], "plain text");
 }
 
 TEST(RequestId, IsHexAndUnique) {
