@@ -1,6 +1,5 @@
 #include "app/idempotency.hpp"
 
-#include "app/transaction.hpp"
 #include "platform/crypto.hpp"
 
 namespace concert::app {
@@ -8,45 +7,53 @@ namespace concert::app {
 using domain::ErrorCode;
 using domain::fail;
 
-bool should_store(int status) { return status != 409 && status != 429 && status < 500; }
-
-domain::Result<IdempotencyDecision> Idempotency::begin(const IdempotencyScope& s, const std::string& request_body) {
-  if (s.key.empty() || s.key.size() > kMaxIdempotencyKeyLength) {
+domain::Result<void> validate_idempotency_key(const std::string& key) {
+  if (key.empty() || key.size() > kMaxIdempotencyKeyLength) {
     return fail(ErrorCode::InvalidInput, "Idempotency-Key header must be 1..200 characters");
   }
-  ctx_.kpis.idempotency_requests.inc();
-  const auto now = ctx_.clock.now();
-  ports::IdempotencyRecord fresh{s.user, s.scope, s.key, platform::sha256_hex(request_body), false, 0, "", now};
-  auto decision =
-      in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<IdempotencyDecision> {
-        if (tx.try_insert_idempotency(fresh)) return IdempotencyDecision{};
-        auto existing = tx.find_idempotency(s.user, s.scope, s.key);
-        if (!existing) return fail(ErrorCode::KeyInFlight, "the key is being released; retry");
-        if (existing->request_hash != fresh.request_hash) {
-          return fail(ErrorCode::KeyReused, "this Idempotency-Key was used with a different request body");
-        }
-        if (existing->completed) return IdempotencyDecision{StoredResponse{existing->response_status, existing->response_body}};
-        if (now - existing->created_at < ctx_.settings.idempotency_stale_after) {
-          return fail(ErrorCode::KeyInFlight, "a request with this Idempotency-Key is still in progress");
-        }
-        // The first request died with its process; take the key over.
-        tx.delete_idempotency(s.user, s.scope, s.key);
-        if (!tx.try_insert_idempotency(fresh)) return fail(ErrorCode::KeyInFlight, "the key was taken over; retry");
-        return IdempotencyDecision{};
-      });
-  if (!decision) ctx_.kpis.idempotency_conflicts.inc();
-  return decision;
+  return {};
 }
 
-void Idempotency::finish(const IdempotencyScope& s, int status, const std::string& body) {
-  in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<void> {
-    if (should_store(status)) {
-      tx.complete_idempotency(s.user, s.scope, s.key, status, body);
-    } else {
-      tx.delete_idempotency(s.user, s.scope, s.key);
-    }
-    return {};
-  });
+bool should_store(int status) { return status != 409 && status != 429 && status < 500; }
+
+std::string request_hash_of(const std::string& request_fingerprint) { return platform::sha256_hex(request_fingerprint); }
+
+Claim Idempotency::claim(ports::Tx& tx, const IdempotencyScope& s, const std::string& request_hash) {
+  const auto now = ctx_.clock.now();
+  const ports::IdempotencyRecord fresh{s.user, s.scope, s.key, request_hash, false, 0, "", now};
+  if (tx.try_insert_idempotency(fresh)) return std::nullopt;
+  auto conflict = [this](ErrorCode code, const char* detail) -> Claim {
+    ctx_.kpis.idempotency_conflicts.inc();
+    return fail(code, detail);
+  };
+  auto existing = tx.find_idempotency(s.user, s.scope, s.key);
+  if (!existing) return conflict(ErrorCode::KeyInFlight, "the key is being released; retry");
+  if (existing->request_hash != request_hash) {
+    return conflict(ErrorCode::KeyReused, "this Idempotency-Key was used with a different request body");
+  }
+  if (existing->completed) return StoredResponse{existing->response_status, existing->response_body};
+  if (now - existing->created_at < ctx_.settings.idempotency_stale_after) {
+    return conflict(ErrorCode::KeyInFlight, "a request with this Idempotency-Key is still in progress");
+  }
+  // The first request died with its process; take the key over.
+  tx.delete_idempotency(s.user, s.scope, s.key);
+  if (!tx.try_insert_idempotency(fresh)) return conflict(ErrorCode::KeyInFlight, "the key was taken over; retry");
+  return std::nullopt;
+}
+
+std::optional<StoredResponse> Idempotency::stored_answer(ports::Tx& tx, const IdempotencyScope& s,
+                                                         const std::string& request_hash) {
+  auto existing = tx.find_idempotency(s.user, s.scope, s.key);
+  if (!existing || !existing->completed || existing->request_hash != request_hash) return std::nullopt;
+  return StoredResponse{existing->response_status, existing->response_body};
+}
+
+void Idempotency::settle(ports::Tx& tx, const IdempotencyScope& s, const StoredResponse& answer) {
+  if (should_store(answer.status)) {
+    tx.complete_idempotency(s.user, s.scope, s.key, answer.status, answer.body);
+  } else {
+    tx.delete_idempotency(s.user, s.scope, s.key);
+  }
 }
 
 }  // namespace concert::app

@@ -30,9 +30,10 @@ domain::Result<domain::Payment> outcome_of(const domain::Payment& p) {
 
 }  // namespace
 
-domain::Result<domain::Payment> Payments::start(const PayRequest& request) {
+domain::Result<domain::Payment> Payments::start(const PayRequest& request, Keyed<PaymentView>* key) {
   const auto now = ctx_.clock.now();
   return in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<domain::Payment> {
+    if (auto claimed = claim_key(key, tx); !claimed) return tl::unexpected(claimed.error());
     auto r = tx.find_reservation(request.reservation_id);
     if (!r || r->user_id != request.user) {
       return fail(ErrorCode::NotFound, "no reservation " + std::to_string(request.reservation_id));
@@ -69,8 +70,8 @@ domain::Result<domain::Payment> Payments::start(const PayRequest& request) {
   });
 }
 
-domain::Result<PaymentView> Payments::pay(const PayRequest& request) {
-  auto payment = start(request);
+domain::Result<PaymentView> Payments::pay(const PayRequest& request, Keyed<PaymentView>* key) {
+  auto payment = start(request, key);
   if (!payment) return tl::unexpected(payment.error());
   if (payment->status != PaymentStatus::Pending) {  // the key's payment already finished
     auto r = ctx_.store.begin(ports::TxMode::Read)->find_reservation(payment->reservation_id);
@@ -80,9 +81,9 @@ domain::Result<PaymentView> Payments::pay(const PayRequest& request) {
   const auto result = ctx_.gateway.charge({charge_key(payment->id), payment->amount, request.user, request.reservation_id});
   switch (result.outcome) {
     case ports::GatewayOutcome::Approved:
-      return settle_approved(*payment, result.gateway_tx_id);
+      return settle_approved(*payment, result.gateway_tx_id, key);
     case ports::GatewayOutcome::Declined:
-      return settle_declined(*payment, result);
+      return settle_declined(*payment, result, key);
     case ports::GatewayOutcome::Unknown:
       break;
   }
@@ -92,7 +93,8 @@ domain::Result<PaymentView> Payments::pay(const PayRequest& request) {
   return fail(ErrorCode::Unavailable, "the payment gateway did not answer; retry with the same Idempotency-Key");
 }
 
-domain::Result<PaymentView> Payments::settle_approved(const domain::Payment& payment, const std::string& gateway_tx_id) {
+domain::Result<PaymentView> Payments::settle_approved(const domain::Payment& payment, const std::string& gateway_tx_id,
+                                                     Keyed<PaymentView>* key) {
   const auto now = ctx_.clock.now();
   auto settled = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
     auto r = tx.find_reservation(payment.reservation_id);
@@ -115,9 +117,11 @@ domain::Result<PaymentView> Payments::settle_approved(const domain::Payment& pay
     tx.clear_payment_claim(r->id, payment.id);
     auto p = *tx.find_payment(payment.id);
     record(tx, p, "PaymentApproved", now);
-    return PaymentView{p, *r};
+    PaymentView view{p, *r};
+    settle_key(key, tx, domain::Result<PaymentView>(view));
+    return view;
   });
-  if (!settled && settled.error().code == ErrorCode::HoldExpired) return void_late(payment, gateway_tx_id);
+  if (!settled && settled.error().code == ErrorCode::HoldExpired) return void_late(payment, gateway_tx_id, key);
   if (settled) {
     ctx_.seat_maps.invalidate(settled->reservation.schedule_id);
     ctx_.queue.mark_used(settled->reservation.schedule_id, settled->reservation.user_id);
@@ -126,7 +130,10 @@ domain::Result<PaymentView> Payments::settle_approved(const domain::Payment& pay
   return settled;
 }
 
-domain::Result<PaymentView> Payments::void_late(const domain::Payment& payment, const std::string& gateway_tx_id) {
+domain::Result<PaymentView> Payments::void_late(const domain::Payment& payment, const std::string& gateway_tx_id,
+                                               Keyed<PaymentView>* key) {
+  const domain::Result<PaymentView> answer =
+      fail(ErrorCode::HoldExpired, "the hold expired before the approval and its seats were taken; the charge was refunded");
   const auto now = ctx_.clock.now();
   auto voided = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
     if (!tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Voided, gateway_tx_id, now)) {
@@ -135,17 +142,19 @@ domain::Result<PaymentView> Payments::void_late(const domain::Payment& payment, 
     auto p = *tx.find_payment(payment.id);
     record(tx, p, "PaymentVoided", now);
     tx.clear_payment_claim(p.reservation_id, p.id);
+    settle_key(key, tx, answer);
     return PaymentView{p, *tx.find_reservation(p.reservation_id)};
   });
   if (!voided) return tl::unexpected(voided.error());
   // The money goes back: the approval could not be honoured.
   ctx_.gateway.refund(refund_key(payment.id), gateway_tx_id, payment.amount);
   ctx_.kpis.payments_failed.inc();
-  return fail(ErrorCode::HoldExpired, "the hold expired before the approval and its seats were taken; the charge was refunded");
+  return answer;
 }
 
-domain::Result<PaymentView> Payments::settle_declined(const domain::Payment& payment,
-                                                     const ports::GatewayResult& result) {
+domain::Result<PaymentView> Payments::settle_declined(const domain::Payment& payment, const ports::GatewayResult& result,
+                                                     Keyed<PaymentView>* key) {
+  const domain::Result<PaymentView> answer = fail(ErrorCode::PaymentDeclined, "the payment was declined: " + result.reason);
   const auto now = ctx_.clock.now();
   auto declined = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
     if (!tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Declined, result.gateway_tx_id, now)) {
@@ -154,11 +163,12 @@ domain::Result<PaymentView> Payments::settle_declined(const domain::Payment& pay
     auto p = *tx.find_payment(payment.id);
     record(tx, p, "PaymentDeclined", now);
     tx.clear_payment_claim(p.reservation_id, p.id);
+    settle_key(key, tx, answer);
     return PaymentView{p, *tx.find_reservation(p.reservation_id)};
   });
   if (!declined) return tl::unexpected(declined.error());
   ctx_.kpis.payments_failed.inc();
-  return fail(ErrorCode::PaymentDeclined, "the payment was declined: " + result.reason);
+  return answer;
 }
 
 domain::Result<domain::Payment> Payments::get(const domain::UserId& user, domain::Id payment_id) {
@@ -167,7 +177,8 @@ domain::Result<domain::Payment> Payments::get(const domain::UserId& user, domain
   return *p;
 }
 
-domain::Result<PaymentView> Payments::refund(const domain::UserId& user, domain::Id payment_id) {
+domain::Result<PaymentView> Payments::refund(const domain::UserId& user, domain::Id payment_id,
+                                            Keyed<PaymentView>* key) {
   auto p = get(user, payment_id);
   if (!p) return tl::unexpected(p.error());
   if (p->status != PaymentStatus::Approved) {
@@ -180,6 +191,7 @@ domain::Result<PaymentView> Payments::refund(const domain::UserId& user, domain:
   }
   const auto now = ctx_.clock.now();
   auto refunded = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
+    if (auto claimed = claim_key(key, tx); !claimed) return tl::unexpected(claimed.error());
     if (!tx.transition_payment(p->id, PaymentStatus::Approved, PaymentStatus::Refunded, std::nullopt, now)) {
       return fail(ErrorCode::InvalidState, "the payment was refunded meanwhile");
     }
@@ -192,7 +204,9 @@ domain::Result<PaymentView> Payments::refund(const domain::UserId& user, domain:
       ++r.version;
       record(tx, r, "ReservationRefunded", now);
     }
-    return PaymentView{payment, r};
+    PaymentView view{payment, r};
+    settle_key(key, tx, domain::Result<PaymentView>(view));
+    return view;
   });
   if (refunded) ctx_.seat_maps.invalidate(refunded->reservation.schedule_id);
   return refunded;

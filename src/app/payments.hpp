@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/context.hpp"
+#include "app/idempotency.hpp"
 #include "domain/errors.hpp"
 
 namespace concert::app {
@@ -27,15 +28,21 @@ class Payments {
  public:
   explicit Payments(AppContext& ctx) : ctx_(ctx) {}
 
-  domain::Result<PaymentView> pay(const PayRequest& request);
+  // With a key, the payment claims it in its first transaction and stores its
+  // answer in the one that applies the gateway's outcome.
+  domain::Result<PaymentView> pay(const PayRequest& request, Keyed<PaymentView>* key = nullptr);
   domain::Result<domain::Payment> get(const domain::UserId& user, domain::Id payment_id);
-  domain::Result<PaymentView> refund(const domain::UserId& user, domain::Id payment_id);
+  domain::Result<PaymentView> refund(const domain::UserId& user, domain::Id payment_id,
+                                     Keyed<PaymentView>* key = nullptr);
 
  private:
-  domain::Result<domain::Payment> start(const PayRequest& request);
-  domain::Result<PaymentView> settle_approved(const domain::Payment& payment, const std::string& gateway_tx_id);
-  domain::Result<PaymentView> settle_declined(const domain::Payment& payment, const ports::GatewayResult& result);
-  domain::Result<PaymentView> void_late(const domain::Payment& payment, const std::string& gateway_tx_id);
+  domain::Result<domain::Payment> start(const PayRequest& request, Keyed<PaymentView>* key);
+  domain::Result<PaymentView> settle_approved(const domain::Payment& payment, const std::string& gateway_tx_id,
+                                              Keyed<PaymentView>* key);
+  domain::Result<PaymentView> settle_declined(const domain::Payment& payment, const ports::GatewayResult& result,
+                                              Keyed<PaymentView>* key);
+  domain::Result<PaymentView> void_late(const domain::Payment& payment, const std::string& gateway_tx_id,
+                                        Keyed<PaymentView>* key);
 
   AppContext& ctx_;
 };

@@ -40,7 +40,7 @@ class SeatLockRelease {
 
 }  // namespace
 
-domain::Result<domain::Reservation> Reservations::hold(const HoldRequest& request) {
+domain::Result<domain::Reservation> Reservations::hold(const HoldRequest& request, Keyed<domain::Reservation>* key) {
   auto schedule = schedules_.find(request.schedule_id);
   if (!schedule) return fail(ErrorCode::NotFound, "no schedule " + std::to_string(request.schedule_id));
   if (auto ok = domain::validate_seat_request(request.seat_ids, schedule->max_seats_per_user); !ok) {
@@ -62,7 +62,8 @@ domain::Result<domain::Reservation> Reservations::hold(const HoldRequest& reques
   const SeatLockRelease release(ctx_.seat_locks, request.schedule_id, request.seat_ids, lock_owner);
 
   auto held = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<domain::Reservation> {
-    tx.lock_fan(request.schedule_id, request.user);  // first: the seat limit below counts what others committed
+    if (auto claimed = claim_key(key, tx); !claimed) return tl::unexpected(claimed.error());
+    tx.lock_fan(request.schedule_id, request.user);  // next: the seat limit below counts what others committed
     auto seats = tx.find_seats(request.schedule_id, request.seat_ids);
     if (seats.size() != request.seat_ids.size()) {
       return fail(ErrorCode::BadSeats, "some seatIds do not exist in schedule " + std::to_string(request.schedule_id));
@@ -97,6 +98,7 @@ domain::Result<domain::Reservation> Reservations::hold(const HoldRequest& reques
       return fail(ErrorCode::SeatTaken, "one of the seats was just taken");
     }
     record(tx, r, "ReservationHeld", now);
+    settle_key(key, tx, domain::Result<domain::Reservation>(r));
     return r;
   });
   if (held) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/context.hpp"
+#include "app/idempotency.hpp"
 #include "app/queue_service.hpp"
 #include "domain/errors.hpp"
 
@@ -24,7 +25,8 @@ class Reservations {
   Reservations(AppContext& ctx, QueueService& queue, ScheduleDirectory& schedules)
       : ctx_(ctx), queue_(queue), schedules_(schedules) {}
 
-  domain::Result<domain::Reservation> hold(const HoldRequest& request);
+  // With a key, the hold claims it and stores its answer in its one transaction.
+  domain::Result<domain::Reservation> hold(const HoldRequest& request, Keyed<domain::Reservation>* key = nullptr);
   domain::Result<domain::Reservation> get(const domain::UserId& user, domain::Id reservation_id);
   domain::Result<domain::Reservation> cancel(const domain::UserId& user, domain::Id reservation_id);
 

@@ -23,6 +23,7 @@ enum class ErrorCode {
   HoldExpired,
   KeyInFlight,        // same Idempotency-Key still being processed
   KeyReused,          // same Idempotency-Key with another request body
+  Replayed,           // the Idempotency-Key's stored answer is sent instead (never rendered)
   Unavailable,        // a dependency is down or overloaded; retry later
 };
 

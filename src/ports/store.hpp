@@ -8,6 +8,7 @@
 // serialization failure, busy -> retry the whole transaction).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -52,7 +53,14 @@ enum class TxMode { Read, Write };
 class Tx {
  public:
   virtual ~Tx() = default;
-  virtual void commit() = 0;
+  // Commits, then runs what after_commit() registered, in order.
+  void commit() {
+    commit_changes();
+    for (auto& f : after_commit_) f();
+  }
+  // `f` runs once this transaction has committed, never if it rolls back: how a
+  // helper that wrote inside it learns that its rows are durable.
+  void after_commit(std::function<void()> f) { after_commit_.push_back(std::move(f)); }
 
   // --- catalogue -------------------------------------------------------------
   virtual domain::Id insert_concert(const std::string& title) = 0;
@@ -134,6 +142,12 @@ class Tx {
   virtual std::vector<domain::Payment> list_payments_of_schedule(domain::Id schedule_id) = 0;
   // Every outbox event with id > after_id, published or not, in id order.
   virtual std::vector<domain::OutboxEvent> list_events(domain::Id after_id, int limit) = 0;
+
+ protected:
+  virtual void commit_changes() = 0;
+
+ private:
+  std::vector<std::function<void()>> after_commit_;
 };
 
 class Store {

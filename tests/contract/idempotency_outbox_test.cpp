@@ -6,51 +6,61 @@ namespace {
 
 using domain::ErrorCode;
 
-class IdempotencyAndOutbox : public ContractTest {};
+class IdempotencyAndOutbox : public ContractTest {
+ protected:
+  // The key's records, each step in a transaction of its own.
+  app::Claim claim(const app::IdempotencyScope& k, const std::string& request_hash) {
+    return app::in_transaction(*f->store, ports::TxMode::Write,
+                               [&](ports::Tx& tx) { return f->services->idempotency.claim(tx, k, request_hash); });
+  }
+  void settle(const app::IdempotencyScope& k, int status, const std::string& body) {
+    app::in_transaction(*f->store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<void> {
+      f->services->idempotency.settle(tx, k, {status, body});
+      return {};
+    });
+  }
+};
 CONCERT_CONTRACT_SUITE(IdempotencyAndOutbox);
 
 TEST_P(IdempotencyAndOutbox, StoresReplaysAndRejectsReuse) {
-  auto& idem = f->services->idempotency;
   app::IdempotencyScope k{"alice", "payments", "key-1"};
-  auto first = idem.begin(k, "body-a");
+  auto first = claim(k, "body-a");
   ASSERT_TRUE(first);
-  EXPECT_FALSE(first->replay);
-  EXPECT_EQ(idem.begin(k, "body-a").error().code, ErrorCode::KeyInFlight);
-  idem.finish(k, 201, "{\"ok\":true}");
-  auto replay = idem.begin(k, "body-a");
-  ASSERT_TRUE(replay && replay->replay);
-  EXPECT_EQ(replay->replay->status, 201);
-  EXPECT_EQ(replay->replay->body, "{\"ok\":true}");
-  EXPECT_EQ(idem.begin(k, "body-b").error().code, ErrorCode::KeyReused);
+  EXPECT_FALSE(*first);
+  EXPECT_EQ(claim(k, "body-a").error().code, ErrorCode::KeyInFlight);
+  settle(k, 201, "{\"ok\":true}");
+  auto replay = claim(k, "body-a");
+  ASSERT_TRUE(replay && *replay);
+  EXPECT_EQ((*replay)->status, 201);
+  EXPECT_EQ((*replay)->body, "{\"ok\":true}");
+  EXPECT_EQ(claim(k, "body-b").error().code, ErrorCode::KeyReused);
   // Keys are per user and per operation.
-  EXPECT_FALSE(idem.begin({"bob", "payments", "key-1"}, "body-b")->replay);
-  EXPECT_FALSE(idem.begin({"alice", "refunds", "key-1"}, "body-b")->replay);
+  EXPECT_FALSE(*claim({"bob", "payments", "key-1"}, "body-b"));
+  EXPECT_FALSE(*claim({"alice", "refunds", "key-1"}, "body-b"));
 }
 
 TEST_P(IdempotencyAndOutbox, RetryableAnswersAreNotStored) {
-  auto& idem = f->services->idempotency;
   for (int status : {409, 429, 500, 503}) {
     app::IdempotencyScope k{"alice", "payments", "key-" + std::to_string(status)};
-    ASSERT_TRUE(idem.begin(k, "b"));
-    idem.finish(k, status, "{}");
-    auto again = idem.begin(k, "b");
+    ASSERT_TRUE(claim(k, "b"));
+    settle(k, status, "{}");
+    auto again = claim(k, "b");
     ASSERT_TRUE(again);
-    EXPECT_FALSE(again->replay) << status;
+    EXPECT_FALSE(*again) << status;
   }
   app::IdempotencyScope stored{"alice", "payments", "declined"};
-  ASSERT_TRUE(idem.begin(stored, "b"));
-  idem.finish(stored, 402, "{}");
-  EXPECT_TRUE(idem.begin(stored, "b")->replay);  // errors other than 409/429/5xx are stored
+  ASSERT_TRUE(claim(stored, "b"));
+  settle(stored, 402, "{}");
+  EXPECT_TRUE(*claim(stored, "b"));  // errors other than 409/429/5xx are stored
 }
 
 TEST_P(IdempotencyAndOutbox, AStaleInFlightKeyIsTakenOver) {
-  auto& idem = f->services->idempotency;
   app::IdempotencyScope k{"alice", "payments", "crashed"};
-  ASSERT_TRUE(idem.begin(k, "b"));
+  ASSERT_TRUE(claim(k, "b"));
   f->clock.advance(std::chrono::seconds(61));
-  auto taken = idem.begin(k, "b");
+  auto taken = claim(k, "b");
   ASSERT_TRUE(taken);
-  EXPECT_FALSE(taken->replay);
+  EXPECT_FALSE(*taken);
 }
 
 TEST_P(IdempotencyAndOutbox, RelayPublishesEveryEventOnceInOrder) {

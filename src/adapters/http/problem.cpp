@@ -29,6 +29,7 @@ Mapping mapping_of(domain::ErrorCode code) {
     case E::KeyInFlight: return {409, "idempotency-key-in-flight"};
     case E::KeyReused: return {422, "idempotency-key-reused"};
     case E::Unavailable: return {503, "unavailable"};
+    case E::Replayed: break;  // app::Keyed sends the stored answer instead
   }
   return {500, "internal"};
 }

@@ -39,33 +39,17 @@ boost::asio::awaitable<Response> on_pool(ApiContext& ctx, const Work& work) {
   }
 }
 
-boost::asio::awaitable<Response> idempotent(ApiContext& ctx, Call& call, const char* scope, const Work& work) {
-  auto key = call.request.header("Idempotency-Key");
-  if (!key) co_return problem(400, "invalid-input", "an Idempotency-Key header is required");
-  app::IdempotencyScope s{call.user.sub, scope, *key};
-  // The key covers the exact request: same path and same body.
-  const std::string fingerprint = call.request.method + " " + call.request.path() + "\n" + call.request.body;
-  const Work task = [&ctx, &s, &fingerprint, &work]() -> Response {
-    auto decision = ctx.app.idempotency.begin(s, fingerprint);
-    if (!decision) return problem(decision.error());
-    if (decision->replay) {
-      Response r;
-      r.status = decision->replay->status;
-      r.body = decision->replay->body;
-      if (r.status >= 400) r.content_type = "application/problem+json";
-      r.headers["Idempotent-Replayed"] = "true";
-      return r;
-    }
-    Response r = guarded(work);
-    try {
-      ctx.app.idempotency.finish(s, r.status, r.body);
-    } catch (const ports::StoreUnavailable&) {
-      // The record stays in flight and is taken over after the stale timeout.
-      spdlog::warn("could not record the outcome of Idempotency-Key {}", s.key);
-    }
-    return r;
-  };
-  co_return co_await on_pool(ctx, task);
+std::string request_fingerprint(const Request& request) {
+  return request.method + " " + request.path() + "\n" + request.body;
+}
+
+Response replayed(const app::StoredResponse& stored) {
+  Response r;
+  r.status = stored.status;
+  r.body = stored.body;
+  if (r.status >= 400) r.content_type = "application/problem+json";
+  r.headers["Idempotent-Replayed"] = "true";
+  return r;
 }
 
 }  // namespace concert::http

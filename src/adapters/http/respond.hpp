@@ -9,6 +9,7 @@
 
 #include "adapters/http/problem.hpp"
 #include "adapters/http/routes.hpp"
+#include "app/idempotency.hpp"
 
 namespace concert::http {
 
@@ -26,8 +27,36 @@ using Work = std::function<Response()>;
 // and pass it by reference (see BlockingPool::run for why).
 boost::asio::awaitable<Response> on_pool(ApiContext& ctx, const Work& work);
 
-// Runs `work` under the request's Idempotency-Key (required), replaying a stored
-// answer with `Idempotent-Replayed: true` when the key was seen with this body.
-boost::asio::awaitable<Response> idempotent(ApiContext& ctx, Call& call, const char* scope, const Work& work);
+// The request an Idempotency-Key covers: same method, path and body.
+std::string request_fingerprint(const Request& request);
+// A stored answer sent again, marked `Idempotent-Replayed: true`.
+Response replayed(const app::StoredResponse& stored);
+
+template <typename T>
+using KeyedUseCase = std::function<domain::Result<T>(app::Keyed<T>&)>;
+template <typename T>
+using View = std::function<Response(const T&)>;
+
+// Runs a use case under the request's Idempotency-Key (required), on the blocking
+// pool. The use case claims the key and stores its answer inside its own
+// transactions (app::Keyed); a replay gets the stored answer.
+template <typename T>
+boost::asio::awaitable<Response> idempotent(ApiContext& ctx, Call& call, const char* scope,
+                                            const KeyedUseCase<T>& use_case, const View<T>& view) {
+  auto key = call.request.header("Idempotency-Key");
+  if (!key) co_return problem(400, "invalid-input", "an Idempotency-Key header is required");
+  if (auto valid = app::validate_idempotency_key(*key); !valid) co_return problem(valid.error());
+  const Work work = [&] {
+    const auto store = [&view](const domain::Result<T>& result) {
+      auto response = render(result, view);
+      return app::StoredResponse{response.status, std::move(response.body)};
+    };
+    app::Keyed<T> keyed(ctx.app.idempotency, {call.user.sub, scope, *key}, request_fingerprint(call.request), store);
+    auto answer = keyed.answer(use_case(keyed));
+    if (answer.replay) return replayed(*answer.replay);
+    return render(answer.result, view);
+  };
+  co_return co_await on_pool(ctx, work);
+}
 
 }  // namespace concert::http

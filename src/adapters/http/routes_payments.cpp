@@ -21,13 +21,13 @@ void add_payment_routes(Router& router, ApiContext& ctx) {
                 if (!body) co_return problem(body.error());
                 auto reservation_id = get_int(*body, "reservationId", 1, INT64_MAX);
                 if (!reservation_id) co_return problem(reservation_id.error());
-                app::PayRequest request{call.user.sub, *reservation_id,
-                                        call.request.header("Idempotency-Key").value_or("")};
-                const Work work = [&ctx, request] {
-                  return render(ctx.app.payments.pay(request),
-                                [](const app::PaymentView& v) { return payment_view(201, v); });
+                const app::PayRequest request{call.user.sub, *reservation_id,
+                                              call.request.header("Idempotency-Key").value_or("")};
+                const KeyedUseCase<app::PaymentView> pay = [&ctx, &request](auto& key) {
+                  return ctx.app.payments.pay(request, &key);
                 };
-                co_return co_await idempotent(ctx, call, "payments", work);
+                const View<app::PaymentView> view = [](const auto& v) { return payment_view(201, v); };
+                co_return co_await idempotent(ctx, call, "payments", pay, view);
               }});
   router.add({"GET", "/api/v1/payments/{id}", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {
@@ -38,11 +38,11 @@ void add_payment_routes(Router& router, ApiContext& ctx) {
               }});
   router.add({"POST", "/api/v1/payments/{id}/refund", Access::User,
               [&ctx](Call& call) -> boost::asio::awaitable<Response> {
-                const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {
-                  return render(ctx.app.payments.refund(user, id),
-                                [](const app::PaymentView& v) { return payment_view(200, v); });
+                const KeyedUseCase<app::PaymentView> refund = [&ctx, &call](auto& key) {
+                  return ctx.app.payments.refund(call.user.sub, call.ids[0], &key);
                 };
-                co_return co_await idempotent(ctx, call, "refunds", work);
+                const View<app::PaymentView> view = [](const auto& v) { return payment_view(200, v); };
+                co_return co_await idempotent(ctx, call, "refunds", refund, view);
               }});
 }
 

@@ -19,14 +19,14 @@ void add_reservation_routes(Router& router, ApiContext& ctx) {
                 if (!schedule_id) co_return problem(schedule_id.error());
                 auto seat_ids = get_id_list(*body, "seatIds", 64);
                 if (!seat_ids) co_return problem(seat_ids.error());
-                app::HoldRequest request{call.user.sub, *schedule_id, *seat_ids,
-                                         call.request.header("Queue-Token").value_or(""),
-                                         call.request.header("Idempotency-Key").value_or("")};
-                const Work work = [&ctx, request] {
-                  return render(ctx.app.reservations.hold(request),
-                                [](const domain::Reservation& r) { return reservation_view(201, r); });
+                const app::HoldRequest request{call.user.sub, *schedule_id, *seat_ids,
+                                               call.request.header("Queue-Token").value_or(""),
+                                               call.request.header("Idempotency-Key").value_or("")};
+                const KeyedUseCase<domain::Reservation> hold = [&ctx, &request](auto& key) {
+                  return ctx.app.reservations.hold(request, &key);
                 };
-                co_return co_await idempotent(ctx, call, "reservations", work);
+                const View<domain::Reservation> view = [](const auto& r) { return reservation_view(201, r); };
+                co_return co_await idempotent(ctx, call, "reservations", hold, view);
               }});
   router.add({"GET", "/api/v1/reservations/{id}", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {

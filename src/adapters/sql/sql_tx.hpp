@@ -25,7 +25,7 @@ class SqlTx final : public ports::Tx {
   SqlTx(Connection& conn, const Dialect& sql, ports::TxMode mode, std::function<void()> release);
   ~SqlTx() override;
 
-  void commit() override;
+  void commit_changes() override;
 
   domain::Id insert_concert(const std::string& title) override;
   std::optional<domain::Concert> find_concert(domain::Id id) override;
@@ -131,7 +131,7 @@ SqlTx<Connection>::~SqlTx() {
 }
 
 template <typename Connection>
-void SqlTx<Connection>::commit() {
+void SqlTx<Connection>::commit_changes() {
   conn_.exec("COMMIT");
   finished_ = true;
 }

@@ -1,0 +1,201 @@
+// Idempotency-Keys through the use cases (SPEC §2a, §4, I3): the key is claimed and
+// its answer stored inside the use case's own transactions, and a retry gets the
+// first answer whatever happened since.
+#include <thread>
+
+#include "adapters/http/problem.hpp"
+#include "contract_fixture.hpp"
+
+namespace concert::testing {
+namespace {
+
+using domain::ErrorCode;
+
+// Counts write transactions, to see what a keyed request costs.
+class CountingStore final : public ports::Store {
+ public:
+  explicit CountingStore(ports::Store& inner) : inner_(inner) {}
+  std::unique_ptr<ports::Tx> begin(ports::TxMode mode) override {
+    if (mode == ports::TxMode::Write) ++writes;
+    return inner_.begin(mode);
+  }
+  std::atomic<int> writes{0};
+
+ private:
+  ports::Store& inner_;
+};
+
+domain::Id id_of(const domain::Reservation& r) { return r.id; }
+domain::Id id_of(const app::PaymentView& v) { return v.payment.id; }
+
+// The answer as the HTTP layer would store it: the status, and the id or the error.
+template <typename T>
+app::StoredResponse response_of(const domain::Result<T>& r) {
+  if (!r) return {http::status_of(r.error().code), r.error().detail};
+  return {201, std::to_string(id_of(*r))};
+}
+
+class KeyedRequests : public ContractTest {
+ protected:
+  void SetUp() override {
+    ContractTest::SetUp();
+    if (!f) return;  // skipped or failed: no backend
+    counting = std::make_unique<CountingStore>(*f->store);
+    ctx = std::make_unique<app::AppContext>(app::AppContext{*counting, *f->queue, *f->seat_maps, *f->seat_locks,
+                                                            *f->gateway, f->clock, f->ctx->settings, f->kpis});
+    services = std::make_unique<app::Services>(*ctx);
+  }
+
+  app::KeyedAnswer<domain::Reservation> hold(const app::HoldRequest& request) {
+    std::string body;
+    for (auto id : request.seat_ids) body += std::to_string(id) + ",";
+    app::Keyed<domain::Reservation> key(services->idempotency, {request.user, "reservations", request.idempotency_key},
+                                        body, response_of<domain::Reservation>);
+    return key.answer(services->reservations.hold(request, &key));
+  }
+
+  app::KeyedAnswer<app::PaymentView> pay(const app::PayRequest& request) {
+    app::Keyed<app::PaymentView> key(services->idempotency, {request.user, "payments", request.idempotency_key},
+                                     std::to_string(request.reservation_id), response_of<app::PaymentView>);
+    return key.answer(services->payments.pay(request, &key));
+  }
+
+  std::vector<domain::Id> seats(domain::Id schedule_id, int n) {
+    auto all = f->store->begin(ports::TxMode::Read)->list_seats(schedule_id);
+    std::vector<domain::Id> ids;
+    for (int i = 0; i < n; ++i) ids.push_back(all.at(static_cast<std::size_t>(i)).id);
+    return ids;
+  }
+
+  std::unique_ptr<CountingStore> counting;
+  std::unique_ptr<app::AppContext> ctx;
+  std::unique_ptr<app::Services> services;
+};
+CONCERT_CONTRACT_SUITE(KeyedRequests);
+
+TEST_P(KeyedRequests, AHoldIsOneTransactionAndAPaymentTwo) {
+  auto s = f->make_schedule(10);
+  auto ids = seats(s.id, 2);
+  auto token = f->admit("alice", s.id);
+  counting->writes = 0;
+  auto held = hold({"alice", s.id, ids, token, "h1"});
+  ASSERT_TRUE(held.result) << held.result.error().detail;
+  EXPECT_FALSE(held.replay);
+  EXPECT_EQ(counting->writes.load(), 1);
+
+  counting->writes = 0;
+  auto paid = pay({"alice", held.result->id, "p1"});
+  ASSERT_TRUE(paid.result) << paid.result.error().detail;
+  EXPECT_FALSE(paid.replay);
+  EXPECT_EQ(counting->writes.load(), 2);  // PENDING before the gateway, the outcome after it
+
+  // Both answers were stored with them: the same keys replay them, without a new hold or charge.
+  auto again = pay({"alice", held.result->id, "p1"});
+  ASSERT_TRUE(again.replay);
+  EXPECT_EQ(again.replay->status, 201);
+  EXPECT_EQ(again.replay->body, std::to_string(paid.result->payment.id));
+  expect_invariants({s.id});
+}
+
+TEST_P(KeyedRequests, ARetriedHoldGetsItsAnswerAfterItsTokenWasUsed) {
+  auto s = f->make_schedule(10);
+  auto ids = seats(s.id, 1);
+  auto token = f->admit("alice", s.id);
+  auto held = hold({"alice", s.id, ids, token, "h1"});
+  ASSERT_TRUE(held.result);
+  ASSERT_TRUE(pay({"alice", held.result->id, "p1"}).result);  // marks the token USED
+  // The hold itself would now be refused (403): the stored 201 is the answer.
+  auto retried = hold({"alice", s.id, ids, token, "h1"});
+  ASSERT_TRUE(retried.replay);
+  EXPECT_EQ(retried.replay->status, 201);
+  EXPECT_EQ(retried.replay->body, std::to_string(held.result->id));
+  EXPECT_EQ(f->store->begin(ports::TxMode::Read)->list_reservations(s.id).size(), 1U);
+}
+
+TEST_P(KeyedRequests, ConcurrentDuplicateHoldsHoldOnceAndAllGetTheFirstAnswer) {
+  auto s = f->make_schedule(10);
+  auto ids = seats(s.id, 2);
+  auto token = f->admit("alice", s.id);
+  constexpr int kClicks = 8;
+  std::vector<app::KeyedAnswer<domain::Reservation>> answers(kClicks, {std::nullopt, domain::fail(ErrorCode::Unavailable, "")});
+  std::vector<std::thread> clicks;
+  for (int i = 0; i < kClicks; ++i) {
+    clicks.emplace_back([&, i] { answers[static_cast<std::size_t>(i)] = hold({"alice", s.id, ids, token, "same"}); });
+  }
+  for (auto& t : clicks) t.join();
+  auto reservations = f->store->begin(ports::TxMode::Read)->list_reservations(s.id);
+  ASSERT_EQ(reservations.size(), 1U);
+  const auto expected = std::to_string(reservations[0].id);
+  int fresh = 0;
+  for (const auto& a : answers) {
+    const auto response = a.replay ? *a.replay : response_of(a.result);
+    EXPECT_EQ(response.status, 201) << response.body;
+    EXPECT_EQ(response.body, expected);
+    fresh += !a.replay;
+  }
+  EXPECT_EQ(fresh, 1);
+  expect_invariants({s.id});
+}
+
+TEST_P(KeyedRequests, RefusalsAreStoredUnlessTheClientMayRetryThem) {
+  auto s = f->make_schedule(10);
+  auto ids = seats(s.id, 2);
+  auto alice = f->admit("alice", s.id);
+
+  // 422: stored, and replayed even once the request would now succeed.
+  auto bad = hold({"alice", s.id, {ids[0], 999'999}, alice, "bad"});
+  EXPECT_EQ(bad.result.error().code, ErrorCode::BadSeats);
+  auto bad_again = hold({"alice", s.id, {ids[0], 999'999}, alice, "bad"});
+  ASSERT_TRUE(bad_again.replay);
+  EXPECT_EQ(bad_again.replay->status, 422);
+
+  // 409 seat taken: not stored, so the same key succeeds once the seat is free.
+  auto bob = f->hold("bob", s.id, {ids[1]});
+  auto taken = hold({"alice", s.id, {ids[1]}, alice, "retry-me"});
+  EXPECT_FALSE(taken.replay);
+  EXPECT_EQ(taken.result.error().code, ErrorCode::SeatTaken);
+  ASSERT_TRUE(f->services->reservations.cancel("bob", bob.id));
+  auto retried = hold({"alice", s.id, {ids[1]}, alice, "retry-me"});
+  EXPECT_FALSE(retried.replay);
+  ASSERT_TRUE(retried.result) << retried.result.error().detail;
+
+  // The same key with another body is refused, and nothing is held for it.
+  auto reused = hold({"alice", s.id, {ids[0]}, alice, "retry-me"});
+  EXPECT_EQ(reused.result.error().code, ErrorCode::KeyReused);
+  EXPECT_EQ(f->store->begin(ports::TxMode::Read)->list_reservations(s.id).size(), 2U);
+}
+
+TEST_P(KeyedRequests, AGatewayTimeoutFreesTheKeyAndTheRetryResumesThePayment) {
+  auto s = f->make_schedule(10);
+  auto r = f->hold("alice", s.id, seats(s.id, 1));
+  f->gateway->unknown_outcomes_left = 1;
+  auto lost = pay({"alice", r.id, "p"});
+  EXPECT_FALSE(lost.replay);
+  EXPECT_EQ(lost.result.error().code, ErrorCode::Unavailable);
+  auto resumed = pay({"alice", r.id, "p"});
+  EXPECT_FALSE(resumed.replay);
+  ASSERT_TRUE(resumed.result) << resumed.result.error().detail;
+  EXPECT_TRUE(pay({"alice", r.id, "p"}).replay);
+  expect_invariants({s.id});
+}
+
+TEST_P(KeyedRequests, ADuplicateWhileThePaymentIsAtTheGatewayIsTurnedAway) {
+  auto s = f->make_schedule(10);
+  auto r = f->hold("alice", s.id, seats(s.id, 1));
+  std::optional<app::KeyedAnswer<app::PaymentView>> duplicate;
+  f->gateway->before_charge = [&] {
+    if (!duplicate) duplicate = pay({"alice", r.id, "p"});  // the first request is at the gateway
+  };
+  auto first = pay({"alice", r.id, "p"});
+  ASSERT_TRUE(first.result) << first.result.error().detail;
+  ASSERT_TRUE(duplicate);
+  EXPECT_FALSE(duplicate->replay);
+  EXPECT_EQ(duplicate->result.error().code, ErrorCode::KeyInFlight);
+  auto later = pay({"alice", r.id, "p"});
+  ASSERT_TRUE(later.replay);
+  EXPECT_EQ(later.replay->body, std::to_string(first.result->payment.id));
+  expect_invariants({s.id});
+}
+
+}  // namespace
+}  // namespace concert::testing
