@@ -30,9 +30,9 @@ domain::Result<domain::Payment> outcome_of(const domain::Payment& p) {
 
 }  // namespace
 
-domain::Result<domain::Payment> Payments::start(const PayRequest& request, Keyed<PaymentView>* key) {
+domain::Result<PaymentView> Payments::start(const PayRequest& request, Keyed<PaymentView>* key) {
   const auto now = ctx_.clock.now();
-  return in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<domain::Payment> {
+  return in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
     if (auto claimed = claim_key(key, tx); !claimed) return tl::unexpected(claimed.error());
     auto r = tx.find_reservation(request.reservation_id);
     if (!r || r->user_id != request.user) {
@@ -42,9 +42,9 @@ domain::Result<domain::Payment> Payments::start(const PayRequest& request, Keyed
       if (existing->reservation_id != r->id) {
         return fail(ErrorCode::KeyReused, "this Idempotency-Key was used for another reservation");
       }
-      if (existing->status != PaymentStatus::Pending) return outcome_of(*existing);
-      tx.claim_for_payment(r->id, existing->id);  // resume: keep (or retake) the claim
-      return *existing;
+      if (auto outcome = outcome_of(*existing); !outcome) return tl::unexpected(outcome.error());
+      if (existing->status == PaymentStatus::Pending) tx.claim_for_payment(r->id, existing->id);  // resume: keep (or retake) the claim
+      return PaymentView{*existing, *r};
     }
     if (r->status == ReservationStatus::Paid) return fail(ErrorCode::InvalidState, "the reservation is already paid");
     if (r->status == ReservationStatus::Expired || (r->status == ReservationStatus::Held && r->expires_at <= now)) {
@@ -66,24 +66,22 @@ domain::Result<domain::Payment> Payments::start(const PayRequest& request, Keyed
       return fail(ErrorCode::PaymentInProgress, "another payment for this reservation is in progress");
     }
     record(tx, p, "PaymentRequested", now);
-    return p;
+    return PaymentView{p, *r};
   });
 }
 
 domain::Result<PaymentView> Payments::pay(const PayRequest& request, Keyed<PaymentView>* key) {
-  auto payment = start(request, key);
-  if (!payment) return tl::unexpected(payment.error());
-  if (payment->status != PaymentStatus::Pending) {  // the key's payment already finished
-    auto r = ctx_.store.begin(ports::TxMode::Read)->find_reservation(payment->reservation_id);
-    return PaymentView{*payment, *r};
-  }
+  auto started = start(request, key);
+  if (!started) return tl::unexpected(started.error());
+  if (started->payment.status != PaymentStatus::Pending) return *started;  // the key's payment already finished
 
-  const auto result = ctx_.gateway.charge({charge_key(payment->id), payment->amount, request.user, request.reservation_id});
+  const auto& payment = started->payment;
+  const auto result = ctx_.gateway.charge({charge_key(payment.id), payment.amount, request.user, request.reservation_id});
   switch (result.outcome) {
     case ports::GatewayOutcome::Approved:
-      return settle_approved(*payment, result.gateway_tx_id, key);
+      return settle_approved(*started, result.gateway_tx_id, key);
     case ports::GatewayOutcome::Declined:
-      return settle_declined(*payment, result, key);
+      return settle_declined(payment, result, key);
     case ports::GatewayOutcome::Unknown:
       break;
   }
@@ -93,31 +91,42 @@ domain::Result<PaymentView> Payments::pay(const PayRequest& request, Keyed<Payme
   return fail(ErrorCode::Unavailable, "the payment gateway did not answer; retry with the same Idempotency-Key");
 }
 
-domain::Result<PaymentView> Payments::settle_approved(const domain::Payment& payment, const std::string& gateway_tx_id,
+domain::Result<PaymentView> Payments::settle_approved(const PaymentView& started, const std::string& gateway_tx_id,
                                                      Keyed<PaymentView>* key) {
   const auto now = ctx_.clock.now();
+  const auto& payment = started.payment;
   auto settled = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
-    auto r = tx.find_reservation(payment.reservation_id);
-    const int seats = static_cast<int>(r->seat_ids.size());
-    if (r->status == ReservationStatus::Held) {
+    auto r = started.reservation;  // as this payment claimed it: HELD
+    const int seats = static_cast<int>(r.seat_ids.size());
+    // The reservation row first, as the expiry sweep takes it: no deadlock between them.
+    if (tx.mark_paid(r.id, payment.id)) {
       // Still ours (even if its expiry is due but not swept: nobody else could take the seats).
-      if (tx.sell_held_seats(r->id) != seats) return fail(ErrorCode::HoldExpired, "seats no longer held");
-      tx.transition_reservation(r->id, ReservationStatus::Held, ReservationStatus::Paid);
-    } else if (r->status == ReservationStatus::Expired) {
-      // Late approval: accepted only if every seat is still AVAILABLE to retake (SPEC §4).
-      if (tx.retake_seats(r->seat_ids, r->id) != seats) return fail(ErrorCode::HoldExpired, "seats were taken");
-      tx.transition_reservation(r->id, ReservationStatus::Expired, ReservationStatus::Paid);
+      if (tx.sell_held_seats(r.id) != seats) return fail(ErrorCode::HoldExpired, "seats no longer held");
+      r.status = ReservationStatus::Paid;
+      ++r.version;
     } else {
-      return fail(ErrorCode::HoldExpired, "the reservation is " + std::string(to_string(r->status)));
+      r = *tx.find_reservation(r.id);
+      if (r.status != ReservationStatus::Expired) {
+        return fail(ErrorCode::HoldExpired, "the reservation is " + std::string(to_string(r.status)));
+      }
+      // Late approval: accepted only if every seat is still AVAILABLE to retake (SPEC §4).
+      if (tx.retake_seats(r.seat_ids, r.id) != seats) return fail(ErrorCode::HoldExpired, "seats were taken");
+      tx.transition_reservation(r.id, ReservationStatus::Expired, ReservationStatus::Paid);
+      tx.clear_payment_claim(r.id, payment.id);
+      r.status = ReservationStatus::Paid;
+      ++r.version;
     }
-    r->status = ReservationStatus::Paid;
-    ++r->version;
-    record(tx, *r, "ReservationPaid", now);
-    tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Approved, gateway_tx_id, now);
-    tx.clear_payment_claim(r->id, payment.id);
-    auto p = *tx.find_payment(payment.id);
+    record(tx, r, "ReservationPaid", now);
+    if (!tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Approved, gateway_tx_id, now)) {
+      return fail(ErrorCode::InvalidState, "the payment changed meanwhile");
+    }
+    auto p = payment;  // as the conditional UPDATE above left it
+    p.status = PaymentStatus::Approved;
+    p.gateway_tx_id = gateway_tx_id;
+    p.updated_at = now;
+    ++p.version;
     record(tx, p, "PaymentApproved", now);
-    PaymentView view{p, *r};
+    PaymentView view{p, r};
     settle_key(key, tx, domain::Result<PaymentView>(view));
     return view;
   });

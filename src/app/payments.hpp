@@ -36,8 +36,8 @@ class Payments {
                                      Keyed<PaymentView>* key = nullptr);
 
  private:
-  domain::Result<domain::Payment> start(const PayRequest& request, Keyed<PaymentView>* key);
-  domain::Result<PaymentView> settle_approved(const domain::Payment& payment, const std::string& gateway_tx_id,
+  domain::Result<PaymentView> start(const PayRequest& request, Keyed<PaymentView>* key);
+  domain::Result<PaymentView> settle_approved(const PaymentView& started, const std::string& gateway_tx_id,
                                               Keyed<PaymentView>* key);
   domain::Result<PaymentView> settle_declined(const domain::Payment& payment, const ports::GatewayResult& result,
                                               Keyed<PaymentView>* key);

@@ -107,6 +107,9 @@ class Tx {
   // NULL (or already equal to payment_id) and the reservation is HELD.
   virtual bool claim_for_payment(domain::Id reservation_id, domain::Id payment_id) = 0;
   virtual void clear_payment_claim(domain::Id reservation_id, domain::Id payment_id) = 0;
+  // HELD -> PAID for the payment that claimed it, releasing the claim; false if
+  // the reservation is no longer HELD (or claimed by another payment).
+  virtual bool mark_paid(domain::Id reservation_id, domain::Id payment_id) = 0;
   // HELD reservations whose expires_at <= now, oldest first.
   virtual std::vector<domain::Id> find_expired_holds(domain::TimePoint now, int limit) = 0;
 

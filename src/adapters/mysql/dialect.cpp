@@ -36,6 +36,12 @@ const sql::Dialect& mysql_dialect() {
     // A no-op upsert: it locks the fan's row (creating it once) until commit.
     d.lock_fan =
         "INSERT INTO fan_locks (schedule_id, user_id) VALUES (?, ?) ON DUPLICATE KEY UPDATE schedule_id = schedule_id";
+    // The first statement of a payment's outcome: by primary key, as every other
+    // writer locks a reservation first. Left to itself, MariaDB may walk the
+    // status index of a small table first and deadlock with them.
+    d.mark_paid =
+        "UPDATE reservations FORCE INDEX (PRIMARY) SET status = 'PAID', pending_payment_id = NULL, "
+        "version = version + 1 WHERE id = ? AND status = 'HELD' AND pending_payment_id = ?";
     d.find_reservation_locked = "SELECT " RESERVATION_COLUMNS " FROM reservations WHERE id = ? FOR UPDATE";
     // Several instances sweep at once: each takes the rows nobody else is sweeping.
     d.expired_holds_locked =

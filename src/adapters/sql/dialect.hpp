@@ -40,6 +40,7 @@ struct Dialect {
   std::string_view transition_reservation;
   std::string_view claim_for_payment;
   std::string_view clear_payment_claim;
+  std::string_view mark_paid;
   std::string_view expired_holds;
   std::string_view insert_payment;
   std::string_view find_payment;

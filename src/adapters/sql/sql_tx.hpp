@@ -55,6 +55,7 @@ class SqlTx final : public ports::Tx {
   bool transition_reservation(domain::Id id, domain::ReservationStatus from, domain::ReservationStatus to) override;
   bool claim_for_payment(domain::Id reservation_id, domain::Id payment_id) override;
   void clear_payment_claim(domain::Id reservation_id, domain::Id payment_id) override;
+  bool mark_paid(domain::Id reservation_id, domain::Id payment_id) override;
   std::vector<domain::Id> find_expired_holds(domain::TimePoint now, int limit) override;
 
   domain::Id insert_payment(const domain::Payment& p) override;
@@ -328,6 +329,13 @@ template <typename Connection>
 void SqlTx<Connection>::clear_payment_claim(Id reservation_id, Id payment_id) {
   auto st = conn_.prepare(sql_.clear_payment_claim);
   st.bind_all(reservation_id, payment_id).run();
+}
+
+template <typename Connection>
+bool SqlTx<Connection>::mark_paid(Id reservation_id, Id payment_id) {
+  auto st = conn_.prepare(sql_.mark_paid);
+  st.bind_all(reservation_id, payment_id).run();
+  return st.changes() == 1;
 }
 
 template <typename Connection>

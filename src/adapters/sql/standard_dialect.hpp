@@ -52,6 +52,9 @@ inline Dialect standard_dialect() {
       "UPDATE reservations SET pending_payment_id = ? "
       "WHERE id = ? AND status = 'HELD' AND (pending_payment_id IS NULL OR pending_payment_id = ?)";
   d.clear_payment_claim = "UPDATE reservations SET pending_payment_id = NULL WHERE id = ? AND pending_payment_id = ?";
+  d.mark_paid =
+      "UPDATE reservations SET status = 'PAID', pending_payment_id = NULL, version = version + 1 "
+      "WHERE id = ? AND status = 'HELD' AND pending_payment_id = ?";
   d.expired_holds = "SELECT id FROM reservations WHERE status = 'HELD' AND expires_at <= ? ORDER BY expires_at LIMIT ?";
   d.insert_payment =
       "INSERT INTO payments_main (reservation_id, user_id, amount, status, idempotency_key, created_at, updated_at, "
