@@ -105,14 +105,30 @@ nlohmann::json to_json(const domain::Payment& p) {
   return j;
 }
 
-nlohmann::json to_json(const domain::QueueToken& t, std::int64_t eta_seconds) {
-  nlohmann::json j{{"token", t.token},
-                   {"scheduleId", t.schedule_id},
-                   {"status", to_string(t.status)},
-                   {"position", t.position ? nlohmann::json(*t.position) : nlohmann::json(nullptr)},
-                   {"etaSeconds", eta_seconds},
-                   {"activeUntil", t.active_until ? nlohmann::json(rfc3339(*t.active_until)) : nlohmann::json(nullptr)}};
-  return j;
+// Written directly, not through a JSON tree: this is the answer to every poll of
+// a rush (SPEC §2a), and building and freeing the tree was a tenth of its cost.
+// Keys in the order nlohmann::json writes them (sorted), so both read alike.
+std::string queue_json(const domain::QueueToken& t, std::int64_t eta_seconds) {
+  // Tokens are ours (checked before they get here) and need no escaping; anything
+  // else is escaped the slow way.
+  const bool plain = t.token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_|:") ==
+                     std::string::npos;
+  std::string out;
+  out.reserve(160 + t.token.size());
+  out += R"({"activeUntil":)";
+  out += t.active_until ? "\"" + rfc3339(*t.active_until) + "\"" : "null";
+  out += R"(,"etaSeconds":)";
+  out += std::to_string(eta_seconds);
+  out += R"(,"position":)";
+  out += t.position ? std::to_string(*t.position) : "null";
+  out += R"(,"scheduleId":)";
+  out += std::to_string(t.schedule_id);
+  out += R"(,"status":")";
+  out += to_string(t.status);
+  out += R"(","token":)";
+  out += plain ? "\"" + t.token + "\"" : nlohmann::json(t.token).dump();
+  out += '}';
+  return out;
 }
 
 nlohmann::json to_json(const ports::Admission& a) {

@@ -18,7 +18,7 @@ nlohmann::json to_json(const domain::Schedule& s);
 nlohmann::json to_json(const domain::Seat& s);
 nlohmann::json to_json(const domain::Reservation& r);
 nlohmann::json to_json(const domain::Payment& p);
-nlohmann::json to_json(const domain::QueueToken& t, std::int64_t eta_seconds);
+std::string queue_json(const domain::QueueToken& t, std::int64_t eta_seconds);
 nlohmann::json to_json(const ports::Admission& a);
 
 }  // namespace concert::app

@@ -39,19 +39,30 @@ spdlog::logger& line_logger() {
 }
 
 // The same form as the default logger's %Y-%m-%dT%H:%M:%S.%eZ.
+// One per log line, so each thread formats the date and time once per second
+// and only appends the milliseconds (gmtime_r and strftime showed in profiles).
 std::string utc_timestamp(std::chrono::system_clock::time_point t) {
   const auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(t);
   const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(t - seconds).count();
-  const std::time_t tt = std::chrono::system_clock::to_time_t(seconds);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::string out(buf, std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm));
+  thread_local std::chrono::sys_seconds cached_second{};
+  thread_local std::string cached_prefix;
+  if (seconds != cached_second || cached_prefix.empty()) {
+    const std::time_t tt = std::chrono::system_clock::to_time_t(seconds);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    cached_prefix.assign(buf, std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm));
+    cached_second = seconds;
+  }
+  std::string out;
+  out.reserve(cached_prefix.size() + 5);
+  out += cached_prefix;
   out += '.';
   out += static_cast<char>('0' + millis / 100);
   out += static_cast<char>('0' + millis / 10 % 10);
   out += static_cast<char>('0' + millis % 10);
-  return out + 'Z';
+  out += 'Z';
+  return out;
 }
 
 bool is_lower_hex(std::string_view s) { return s.find_first_not_of("0123456789abcdef") == std::string_view::npos; }

@@ -5,7 +5,7 @@ namespace concert::platform {
 domain::Result<Claims> TokenVerifier::verify(std::string_view token, std::chrono::system_clock::time_point now) {
   {
     std::lock_guard lock(mutex_);
-    if (auto it = verified_.find(std::string(token)); it != verified_.end()) {
+    if (auto it = verified_.find(token); it != verified_.end()) {
       if (it->second.expires_at > now) return it->second;
       verified_.erase(it);  // expired: verify_token below says so in its own words
     }

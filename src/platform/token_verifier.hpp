@@ -7,6 +7,7 @@
 
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "platform/jwt.hpp"
@@ -23,8 +24,13 @@ class TokenVerifier {
  private:
   std::string secret_;
   std::size_t capacity_;
+  // Looked up by the header's string_view: no copy of the token per request.
+  struct TokenHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view token) const { return std::hash<std::string_view>{}(token); }
+  };
   std::mutex mutex_;
-  std::unordered_map<std::string, Claims> verified_;
+  std::unordered_map<std::string, Claims, TokenHash, std::equal_to<>> verified_;
 };
 
 }  // namespace concert::platform

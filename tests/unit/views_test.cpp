@@ -23,5 +23,25 @@ TEST(Rfc3339, RejectsGarbage) {
   }
 }
 
+
+TEST(QueueJson, ReadsAsTheFieldsOfTheToken) {
+  domain::QueueToken waiting{"7.w42.abc123", 7, "alice", domain::TokenStatus::Waiting, 42, std::nullopt, {}};
+  const auto w = nlohmann::json::parse(queue_json(waiting, 9));
+  EXPECT_EQ(w, (nlohmann::json{{"activeUntil", nullptr}, {"etaSeconds", 9}, {"position", 42},
+                               {"scheduleId", 7}, {"status", "WAITING"}, {"token", "7.w42.abc123"}}));
+
+  domain::QueueToken active{"7.p3.def", 7, "bob", domain::TokenStatus::Active, std::nullopt,
+                            domain::TimePoint(std::chrono::milliseconds(1'700'000'000'123)), {}};
+  const auto a = nlohmann::json::parse(queue_json(active, 0));
+  EXPECT_EQ(a["activeUntil"], rfc3339(*active.active_until));
+  EXPECT_TRUE(a["position"].is_null());
+  EXPECT_EQ(a["status"], "ACTIVE");
+}
+
+TEST(QueueJson, EscapesATokenThatNeedsIt) {
+  domain::QueueToken odd{"a\"b\\c\n", 1, "alice", domain::TokenStatus::Waiting, 1, std::nullopt, {}};
+  EXPECT_EQ(nlohmann::json::parse(queue_json(odd, 1))["token"], "a\"b\\c\n");
+}
+
 }  // namespace
 }  // namespace concert::app

@@ -15,8 +15,6 @@ bool usable_request_id(const std::string& id) {
          id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") == std::string::npos;
 }
 
-std::string route_key(const std::string& method, const std::string& route) { return method + " " + route; }
-
 }  // namespace
 
 Api::Api(ApiContext ctx, std::string jwt_secret) : ctx_(std::move(ctx)), tokens_(std::move(jwt_secret)) {
@@ -27,23 +25,20 @@ Api::Api(ApiContext ctx, std::string jwt_secret) : ctx_(std::move(ctx)), tokens_
   add_payment_routes(router_, ctx_);
   add_admin_routes(router_, ctx_);
   // Unknown paths share one label so a scanner cannot blow up metric cardinality.
-  for (const auto& [method, route] : router_.routes()) metrics_for(method, route);
-  metrics_for("ANY", "unmatched");
+  for (const auto* route : router_.routes()) add_metrics(route);
+  add_metrics(nullptr);
 }
 
-Api::RouteMetrics& Api::metrics_for(const std::string& method, const std::string& route) {
-  auto [it, inserted] = route_metrics_.try_emplace(route_key(method, route));
-  if (inserted) {
-    const platform::Labels base{{"method", method}, {"route", route}};
-    it->second.latency = &ctx_.metrics.histogram("concertd_http_request_duration_seconds",
-                                                 "HTTP request latency by route", base, platform::default_latency_buckets());
-    for (int c = 0; c < 5; ++c) {
-      auto labels = base;
-      labels.push_back({"code", std::to_string(c + 1) + "xx"});
-      it->second.by_class[c] = &ctx_.metrics.counter("concertd_http_requests_total", "HTTP requests by route and status class", labels);
-    }
+void Api::add_metrics(const Route* route) {
+  auto& m = route_metrics_[route];
+  const platform::Labels base{{"method", route ? route->method : "ANY"}, {"route", route ? route->pattern : "unmatched"}};
+  m.latency = &ctx_.metrics.histogram("concertd_http_request_duration_seconds", "HTTP request latency by route", base,
+                                      platform::default_latency_buckets());
+  for (int c = 0; c < 5; ++c) {
+    auto labels = base;
+    labels.push_back({"code", std::to_string(c + 1) + "xx"});
+    m.by_class[c] = &ctx_.metrics.counter("concertd_http_requests_total", "HTTP requests by route and status class", labels);
   }
-  return it->second;
 }
 
 boost::asio::awaitable<Response> Api::dispatch(const Request& request, const RouteMatch& match) {
@@ -77,8 +72,8 @@ boost::asio::awaitable<Response> Api::handle(Request request) {
   Response response = co_await dispatch(request, match);
 
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const std::string route = match.route ? match.route->pattern : "unmatched";
-  auto& m = route_metrics_.at(match.route ? route_key(match.route->method, route) : route_key("ANY", "unmatched"));
+  const std::string_view route = match.route ? std::string_view(match.route->pattern) : "unmatched";
+  auto& m = route_metrics_.at(match.route);
   m.latency->observe(seconds);
   m.by_class[std::clamp(response.status / 100, 1, 5) - 1]->inc();
 

@@ -2,11 +2,13 @@
 // line and the per-route metrics. Start reading here to follow a request.
 #pragma once
 
+
 #include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 
 #include <boost/asio/awaitable.hpp>
 #include <map>
 #include <memory>
+#include <unordered_map>
 
 #include "adapters/http/router.hpp"
 #include "adapters/http/routes.hpp"
@@ -26,12 +28,13 @@ class Api {
     platform::Counter* by_class[5];  // 1xx..5xx
   };
   boost::asio::awaitable<Response> dispatch(const Request& request, const RouteMatch& match);
-  RouteMetrics& metrics_for(const std::string& method, const std::string& route);
+  void add_metrics(const Route* route);
 
   ApiContext ctx_;
   platform::TokenVerifier tokens_;
   Router router_;
-  std::map<std::string, RouteMetrics> route_metrics_;  // filled at construction, read-only after
+  // Per route (nullptr: unmatched); filled at construction, read-only after.
+  std::unordered_map<const Route*, RouteMetrics> route_metrics_;
 };
 
 }  // namespace concert::http

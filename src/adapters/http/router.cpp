@@ -24,9 +24,9 @@ void Router::add(Route route) {
   routes_.push_back({std::move(route), std::move(segments)});
 }
 
-std::vector<std::pair<std::string, std::string>> Router::routes() const {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& r : routes_) out.emplace_back(r.route.method, r.route.pattern);
+std::vector<const Route*> Router::routes() const {
+  std::vector<const Route*> out;
+  for (const auto& r : routes_) out.push_back(&r.route);
   return out;
 }
 

@@ -44,7 +44,7 @@ class Router {
  public:
   void add(Route route);
   RouteMatch match(const std::string& method, const std::string& path) const;
-  std::vector<std::pair<std::string, std::string>> routes() const;  // (method, pattern)
+  std::vector<const Route*> routes() const;  // stable once every route is added
 
  private:
   struct Compiled {

@@ -6,7 +6,12 @@ namespace concert::http {
 
 namespace {
 
-Response queue_view(int status, const app::QueueView& v) { return json_response(status, app::to_json(v.token, v.eta_seconds)); }
+Response queue_view(int status, const app::QueueView& v) {
+  Response r;
+  r.status = status;
+  r.body = app::queue_json(v.token, v.eta_seconds);
+  return r;
+}
 
 std::string queue_token(const Call& call) { return call.request.header("Queue-Token").value_or(""); }
 

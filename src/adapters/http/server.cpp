@@ -74,7 +74,9 @@ struct HttpServer::State : std::enable_shared_from_this<State> {
   struct Connection {
     net::any_io_executor executor;
     beast::tcp_stream* stream;
-    bool busy;
+    // In the session's frame, like the stream: the session leaves the map before
+    // they go. An atomic, so a request marks itself busy without the mutex.
+    const std::atomic<bool>* busy;
   };
 
   State(net::io_context& io, ServerOptions o, Handler h)
@@ -91,24 +93,20 @@ struct HttpServer::State : std::enable_shared_from_this<State> {
   std::uint64_t next_id = 0;
   std::map<std::uint64_t, Connection> connections;
 
-  std::uint64_t track(net::any_io_executor ex, beast::tcp_stream* stream) {
+  std::uint64_t track(net::any_io_executor ex, beast::tcp_stream* stream, const std::atomic<bool>* busy) {
     std::lock_guard lock(mutex);
-    connections.emplace(++next_id, Connection{std::move(ex), stream, false});
+    connections.emplace(++next_id, Connection{std::move(ex), stream, busy});
     return next_id;
   }
   void untrack(std::uint64_t id) {
     std::lock_guard lock(mutex);
     connections.erase(id);
   }
-  void set_busy(std::uint64_t id, bool busy) {
-    std::lock_guard lock(mutex);
-    if (auto it = connections.find(id); it != connections.end()) it->second.busy = busy;
-  }
   // Closes connections (all, or only idle ones) on their own strands.
   void close_connections(bool idle_only) {
     std::lock_guard lock(mutex);
     for (auto& [id, c] : connections) {
-      if (idle_only && c.busy) continue;
+      if (idle_only && c.busy->load()) continue;
       net::post(c.executor, [self = shared_from_this(), id = id] {
         std::lock_guard inner(self->mutex);
         if (auto it = self->connections.find(id); it != self->connections.end()) {
@@ -173,7 +171,8 @@ awaitable<void> HttpServer::State::session(tcp::socket socket) {
   auto self = shared_from_this();
   ++connection_count;
   beast::tcp_stream stream(std::move(socket));
-  const auto id = track(stream.get_executor(), &stream);
+  std::atomic<bool> busy{false};
+  const auto id = track(stream.get_executor(), &stream, &busy);
   beast::error_code ec;
   const auto remote = stream.socket().remote_endpoint(ec);
   const std::string remote_text = ec ? std::string() : remote.address().to_string();
@@ -206,7 +205,7 @@ awaitable<void> HttpServer::State::session(tcp::socket socket) {
         ec == net::error::connection_reset || ec == net::error::eof || ec == net::error::bad_descriptor) {
       break;
     }
-    set_busy(id, true);
+    busy = true;
     Response response;
     bool keep_alive = false;
     unsigned version = 11;
@@ -228,7 +227,7 @@ awaitable<void> HttpServer::State::session(tcp::socket socket) {
     auto out = to_beast(response, version, keep_alive);
     stream.expires_after(options.write_timeout);
     co_await bhttp::async_write(stream, out, net::redirect_error(use_awaitable, ec));
-    set_busy(id, false);
+    busy = false;
     if (ec || !keep_alive) break;
   }
   stream.expires_never();
