@@ -114,7 +114,7 @@ domain::Result<void> serve(const platform::Config& config) {
   http::BlockingPool pool(config.db_threads, static_cast<std::size_t>(config.db_queue_limit));
   http::Api api(http::ApiContext{services, pool, registry, adapters->ready}, config.jwt_secret);
 
-  boost::asio::io_context ioc(config.io_threads);
+  boost::asio::io_context ioc(1);
   http::ServerOptions options;
   options.host = config.listen_host;
   options.port = config.listen_port;
@@ -146,10 +146,8 @@ domain::Result<void> serve(const platform::Config& config) {
     server->stop();
   });
 
-  std::vector<std::thread> io_threads;
-  for (int i = 1; i < config.io_threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
-  for (auto& t : io_threads) t.join();
+  ioc.run();  // accepts; returns once stop() has drained the connections (the server runs them)
+  server.reset();
 
   // In-flight requests are answered; now stop the workers and flush the outbox.
   workers.clear();

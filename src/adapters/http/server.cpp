@@ -5,7 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -82,7 +82,10 @@ struct HttpServer::State : std::enable_shared_from_this<State> {
   State(net::io_context& io, ServerOptions o, Handler h)
       : ioc(io), options(std::move(o)), handler(std::move(h)), acceptor(io) {}
 
-  net::io_context& ioc;
+  net::io_context& ioc;  // accepts and drains
+  // Where connections live, handed out in turn (HttpServer owns them).
+  std::vector<net::io_context*> connection_contexts;
+  std::size_t next_context = 0;  // used by the accept loop only
   ServerOptions options;
   Handler handler;
   tcp::acceptor acceptor;
@@ -138,7 +141,8 @@ awaitable<void> HttpServer::State::drain() {
 awaitable<void> HttpServer::State::accept_loop() {
   auto self = shared_from_this();
   while (!stopping) {
-    tcp::socket socket(net::make_strand(ioc));
+    // A connection stays on one single-threaded io_context: no strand needed.
+    tcp::socket socket(*connection_contexts[next_context++ % connection_contexts.size()]);
     beast::error_code ec;
     co_await acceptor.async_accept(socket, net::redirect_error(use_awaitable, ec));
     if (ec) {
@@ -238,6 +242,10 @@ awaitable<void> HttpServer::State::session(tcp::socket socket) {
 
 HttpServer::HttpServer(net::io_context& ioc, ServerOptions options, Handler handler)
     : state_(std::make_shared<State>(ioc, std::move(options), std::move(handler))) {
+  for (int i = 0; i < std::max(1, state_->options.io_threads); ++i) {
+    connection_contexts_.push_back(std::make_unique<net::io_context>(1));
+    state_->connection_contexts.push_back(connection_contexts_.back().get());
+  }
   const tcp::endpoint endpoint(net::ip::make_address(state_->options.host), state_->options.port);
   auto& acceptor = state_->acceptor;
   acceptor.open(endpoint.protocol());
@@ -246,11 +254,21 @@ HttpServer::HttpServer(net::io_context& ioc, ServerOptions options, Handler hand
   acceptor.listen(net::socket_base::max_listen_connections);
 }
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer() {
+  for (auto& context : connection_contexts_) context->stop();
+  for (auto& thread : threads_) thread.join();
+  // Destroying the contexts frees what still waits on them, and its hold on the state.
+  connection_contexts_.clear();
+}
 
 unsigned short HttpServer::bound_port() const { return state_->acceptor.local_endpoint().port(); }
 
-void HttpServer::start() { net::co_spawn(state_->ioc, state_->accept_loop(), net::detached); }
+void HttpServer::start() {
+  for (auto& context : connection_contexts_) {
+    threads_.emplace_back([io = context.get(), guard = net::make_work_guard(*context)] { io->run(); });
+  }
+  net::co_spawn(state_->ioc, state_->accept_loop(), net::detached);
+}
 
 void HttpServer::stop() {
   auto state = state_;

@@ -12,6 +12,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "adapters/http/message.hpp"
 
@@ -22,7 +24,7 @@ using Handler = std::function<boost::asio::awaitable<Response>(Request)>;
 struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
-  int io_threads = 2;
+  int io_threads = 2;  // threads of the server's own, each with one io_context for its connections
   std::size_t body_limit = 64 * 1024;
   std::size_t header_limit = 8 * 1024;
   int max_connections = 10'000;
@@ -35,6 +37,9 @@ struct ServerOptions {
 class HttpServer {
  public:
   // Binds at once (port 0 picks a free port; see bound_port()).
+  // `ioc` accepts and runs the shutdown; connections live on io_threads
+  // io_contexts of the server's own, each run by one thread from start() until
+  // the server is destroyed.
   HttpServer(boost::asio::io_context& ioc, ServerOptions options, Handler handler);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
@@ -51,6 +56,8 @@ class HttpServer {
 
  private:
   std::shared_ptr<State> state_;
+  std::vector<std::unique_ptr<boost::asio::io_context>> connection_contexts_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace concert::http
