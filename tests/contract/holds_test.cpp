@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "contract_fixture.hpp"
+#include "support/counting_store.hpp"
 
 namespace concert::testing {
 namespace {
@@ -199,20 +200,6 @@ TEST_P(Holds, SeatMapReflectsHoldsThroughTheCache) {
   EXPECT_NE((*after)->body.find("\"HELD\""), std::string::npos);
   EXPECT_EQ(f->services->catalog.seat_map(424242).error().code, ErrorCode::NotFound);
 }
-
-// Counts read transactions, to see how often the seat map is rendered from the database.
-class CountingStore final : public ports::Store {
- public:
-  explicit CountingStore(ports::Store& inner) : inner_(inner) {}
-  std::unique_ptr<ports::Tx> begin(ports::TxMode mode) override {
-    if (mode == ports::TxMode::Read) ++reads;
-    return inner_.begin(mode);
-  }
-  std::atomic<int> reads{0};
-
- private:
-  ports::Store& inner_;
-};
 
 // 16 readers miss the cache at once after an invalidation: one renders the map
 // from the database, the others get its copy.

@@ -5,25 +5,12 @@
 
 #include "adapters/http/problem.hpp"
 #include "contract_fixture.hpp"
+#include "support/counting_store.hpp"
 
 namespace concert::testing {
 namespace {
 
 using domain::ErrorCode;
-
-// Counts write transactions, to see what a keyed request costs.
-class CountingStore final : public ports::Store {
- public:
-  explicit CountingStore(ports::Store& inner) : inner_(inner) {}
-  std::unique_ptr<ports::Tx> begin(ports::TxMode mode) override {
-    if (mode == ports::TxMode::Write) ++writes;
-    return inner_.begin(mode);
-  }
-  std::atomic<int> writes{0};
-
- private:
-  ports::Store& inner_;
-};
 
 domain::Id id_of(const domain::Reservation& r) { return r.id; }
 domain::Id id_of(const app::PaymentView& v) { return v.payment.id; }
