@@ -16,7 +16,9 @@ domain::Result<void> validate_idempotency_key(const std::string& key) {
 
 bool should_store(int status) { return status != 409 && status != 429 && status < 500; }
 
-std::string request_hash_of(const std::string& request_fingerprint) { return platform::sha256_hex(request_fingerprint); }
+std::string request_hash_of(const std::string& request_fingerprint) {
+  return platform::sha256_hex(request_fingerprint);
+}
 
 Claim Idempotency::claim(ports::Tx& tx, const IdempotencyScope& s, const std::string& request_hash) {
   const auto now = ctx_.clock.now();

@@ -43,7 +43,8 @@ domain::Result<PaymentView> Payments::start(const PayRequest& request, Keyed<Pay
         return fail(ErrorCode::KeyReused, "this Idempotency-Key was used for another reservation");
       }
       if (auto outcome = outcome_of(*existing); !outcome) return tl::unexpected(outcome.error());
-      if (existing->status == PaymentStatus::Pending) tx.claim_for_payment(r->id, existing->id);  // resume: keep (or retake) the claim
+      if (existing->status == PaymentStatus::Pending)
+        tx.claim_for_payment(r->id, existing->id);  // resume: keep (or retake) the claim
       return PaymentView{*existing, *r};
     }
     if (r->status == ReservationStatus::Paid) return fail(ErrorCode::InvalidState, "the reservation is already paid");
@@ -76,7 +77,8 @@ domain::Result<PaymentView> Payments::pay(const PayRequest& request, Keyed<Payme
   if (started->payment.status != PaymentStatus::Pending) return *started;  // the key's payment already finished
 
   const auto& payment = started->payment;
-  const auto result = ctx_.gateway.charge({charge_key(payment.id), payment.amount, request.user, request.reservation_id});
+  const auto result =
+      ctx_.gateway.charge({charge_key(payment.id), payment.amount, request.user, request.reservation_id});
   switch (result.outcome) {
     case ports::GatewayOutcome::Approved:
       return settle_approved(*started, result.gateway_tx_id, key);
@@ -92,7 +94,7 @@ domain::Result<PaymentView> Payments::pay(const PayRequest& request, Keyed<Payme
 }
 
 domain::Result<PaymentView> Payments::settle_approved(const PaymentView& started, const std::string& gateway_tx_id,
-                                                     Keyed<PaymentView>* key) {
+                                                      Keyed<PaymentView>* key) {
   const auto now = ctx_.clock.now();
   const auto& payment = started.payment;
   auto settled = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
@@ -140,9 +142,9 @@ domain::Result<PaymentView> Payments::settle_approved(const PaymentView& started
 }
 
 domain::Result<PaymentView> Payments::void_late(const domain::Payment& payment, const std::string& gateway_tx_id,
-                                               Keyed<PaymentView>* key) {
-  const domain::Result<PaymentView> answer =
-      fail(ErrorCode::HoldExpired, "the hold expired before the approval and its seats were taken; the charge was refunded");
+                                                Keyed<PaymentView>* key) {
+  const domain::Result<PaymentView> answer = fail(
+      ErrorCode::HoldExpired, "the hold expired before the approval and its seats were taken; the charge was refunded");
   const auto now = ctx_.clock.now();
   auto voided = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
     if (!tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Voided, gateway_tx_id, now)) {
@@ -161,12 +163,14 @@ domain::Result<PaymentView> Payments::void_late(const domain::Payment& payment, 
   return answer;
 }
 
-domain::Result<PaymentView> Payments::settle_declined(const domain::Payment& payment, const ports::GatewayResult& result,
-                                                     Keyed<PaymentView>* key) {
-  const domain::Result<PaymentView> answer = fail(ErrorCode::PaymentDeclined, "the payment was declined: " + result.reason);
+domain::Result<PaymentView> Payments::settle_declined(const domain::Payment& payment,
+                                                      const ports::GatewayResult& result, Keyed<PaymentView>* key) {
+  const domain::Result<PaymentView> answer =
+      fail(ErrorCode::PaymentDeclined, "the payment was declined: " + result.reason);
   const auto now = ctx_.clock.now();
   auto declined = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
-    if (!tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Declined, result.gateway_tx_id, now)) {
+    if (!tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Declined, result.gateway_tx_id,
+                               now)) {
       return fail(ErrorCode::InvalidState, "the payment changed meanwhile");
     }
     auto p = *tx.find_payment(payment.id);
@@ -187,12 +191,12 @@ domain::Result<domain::Payment> Payments::get(const domain::UserId& user, domain
 }
 
 domain::Result<PaymentView> Payments::refund(const domain::UserId& user, domain::Id payment_id,
-                                            Keyed<PaymentView>* key) {
+                                             Keyed<PaymentView>* key) {
   auto p = get(user, payment_id);
   if (!p) return tl::unexpected(p.error());
   if (p->status != PaymentStatus::Approved) {
-    return fail(ErrorCode::InvalidState, "only an APPROVED payment can be refunded; this one is " +
-                                             std::string(to_string(p->status)));
+    return fail(ErrorCode::InvalidState,
+                "only an APPROVED payment can be refunded; this one is " + std::string(to_string(p->status)));
   }
   const auto result = ctx_.gateway.refund(refund_key(p->id), p->gateway_tx_id.value_or(""), p->amount);
   if (result.outcome != ports::GatewayOutcome::Approved) {

@@ -104,7 +104,8 @@ TEST_P(KeyedRequests, ConcurrentDuplicateHoldsHoldOnceAndAllGetTheFirstAnswer) {
   auto ids = seats(s.id, 2);
   auto token = f->admit("alice", s.id);
   constexpr int kClicks = 8;
-  std::vector<app::KeyedAnswer<domain::Reservation>> answers(kClicks, {std::nullopt, domain::fail(ErrorCode::Unavailable, "")});
+  std::vector<app::KeyedAnswer<domain::Reservation>> answers(kClicks,
+                                                             {std::nullopt, domain::fail(ErrorCode::Unavailable, "")});
   std::vector<std::thread> clicks;
   for (int i = 0; i < kClicks; ++i) {
     clicks.emplace_back([&, i] { answers[static_cast<std::size_t>(i)] = hold({"alice", s.id, ids, token, "same"}); });

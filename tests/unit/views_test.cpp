@@ -23,15 +23,23 @@ TEST(Rfc3339, RejectsGarbage) {
   }
 }
 
-
 TEST(QueueJson, ReadsAsTheFieldsOfTheToken) {
   domain::QueueToken waiting{"7.w42.abc123", 7, "alice", domain::TokenStatus::Waiting, 42, std::nullopt, {}};
   const auto w = nlohmann::json::parse(queue_json(waiting, 9));
-  EXPECT_EQ(w, (nlohmann::json{{"activeUntil", nullptr}, {"etaSeconds", 9}, {"position", 42},
-                               {"scheduleId", 7}, {"status", "WAITING"}, {"token", "7.w42.abc123"}}));
+  EXPECT_EQ(w, (nlohmann::json{{"activeUntil", nullptr},
+                               {"etaSeconds", 9},
+                               {"position", 42},
+                               {"scheduleId", 7},
+                               {"status", "WAITING"},
+                               {"token", "7.w42.abc123"}}));
 
-  domain::QueueToken active{"7.p3.def", 7, "bob", domain::TokenStatus::Active, std::nullopt,
-                            domain::TimePoint(std::chrono::milliseconds(1'700'000'000'123)), {}};
+  domain::QueueToken active{"7.p3.def",
+                            7,
+                            "bob",
+                            domain::TokenStatus::Active,
+                            std::nullopt,
+                            domain::TimePoint(std::chrono::milliseconds(1'700'000'000'123)),
+                            {}};
   const auto a = nlohmann::json::parse(queue_json(active, 0));
   EXPECT_EQ(a["activeUntil"], rfc3339(*active.active_until));
   EXPECT_TRUE(a["position"].is_null());
