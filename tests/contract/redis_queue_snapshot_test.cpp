@@ -2,7 +2,8 @@
 // instance's serving snapshot without a round trip, so it may be a refresh
 // behind another instance's moves, never behind its own; the polls it answered
 // reach Redis for the idle timeout; holds still ask Redis. Instance B refreshes
-// only when asked to (its interval is an hour), so each staleness is deliberate.
+// only when asked to (no background refresh: not on a timer, not after its first
+// poll, which would race the test), so each staleness is deliberate.
 #include "adapters/redis/queue_store.hpp"
 #include "support/redis_fixture.hpp"
 
@@ -23,7 +24,7 @@ class RedisQueueSnapshotTest : public RedisFixture {
     if (!redis) return;
     redis_b = std::make_unique<adapters::redis::RedisClient>(options);
     a = std::make_unique<RedisQueueStore>(*redis, adapters::redis::RedisQueueOptions{key, 1000, 1h});
-    b = std::make_unique<RedisQueueStore>(*redis_b, adapters::redis::RedisQueueOptions{key, 1000, 1h});
+    b = std::make_unique<RedisQueueStore>(*redis_b, adapters::redis::RedisQueueOptions{key, 1000, 1h, false});
   }
 
   // B's snapshot catches up (expire() refreshes first; nobody is idle for a day).

@@ -91,10 +91,12 @@ constexpr int kPagesPerRefresh = 50;
 RedisQueueStore::RedisQueueStore(RedisClient& client, RedisQueueOptions options)
     : client_(client),
       options_(std::move(options)),
-      signer_(options_.token_key),
-      refresher_([this](std::stop_token stop) { refresh_all(stop); }) {}
+      signer_(options_.token_key) {
+  if (options_.refresh_in_background) refresher_ = std::jthread([this](std::stop_token stop) { refresh_all(stop); });
+}
 
 RedisQueueStore::~RedisQueueStore() {
+  if (!refresher_.joinable()) return;
   refresher_.request_stop();
   refresher_.join();
 }

@@ -24,6 +24,10 @@ struct RedisQueueOptions {
   std::string token_key;  // signs queue tokens; the same on every instance
   std::size_t max_tokens_per_schedule = 2'000'000;
   std::chrono::milliseconds refresh_interval{100};
+  // Off: the snapshot catches up only when the instance moves the queue itself
+  // (promote, expire, ...), never on a timer or a first poll. Tests use it to
+  // decide when an instance sees another's moves.
+  bool refresh_in_background = true;
 };
 
 class RedisQueueStore final : public ports::QueueStore {
