@@ -104,8 +104,6 @@ domain::Result<PaymentView> Payments::settle_approved(const PaymentView& started
     if (tx.mark_paid(r.id, payment.id)) {
       // Still ours (even if its expiry is due but not swept: nobody else could take the seats).
       if (tx.sell_held_seats(r.id) != seats) return fail(ErrorCode::HoldExpired, "seats no longer held");
-      r.status = ReservationStatus::Paid;
-      ++r.version;
     } else {
       r = *tx.find_reservation(r.id);
       if (r.status != ReservationStatus::Expired) {
@@ -115,9 +113,9 @@ domain::Result<PaymentView> Payments::settle_approved(const PaymentView& started
       if (tx.retake_seats(r.seat_ids, r.id) != seats) return fail(ErrorCode::HoldExpired, "seats were taken");
       tx.transition_reservation(r.id, ReservationStatus::Expired, ReservationStatus::Paid);
       tx.clear_payment_claim(r.id, payment.id);
-      r.status = ReservationStatus::Paid;
-      ++r.version;
     }
+    r.status = ReservationStatus::Paid;  // as either transition above left it
+    ++r.version;
     record(tx, r, "ReservationPaid", now);
     if (!tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Approved, gateway_tx_id, now)) {
       return fail(ErrorCode::InvalidState, "the payment changed meanwhile");

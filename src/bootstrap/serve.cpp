@@ -5,7 +5,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
-#include <thread>
 
 #include "adapters/http/api.hpp"
 #include "adapters/http/server.hpp"

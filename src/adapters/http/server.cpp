@@ -105,7 +105,7 @@ struct HttpServer::State : std::enable_shared_from_this<State> {
     std::lock_guard lock(mutex);
     connections.erase(id);
   }
-  // Closes connections (all, or only idle ones) on their own strands.
+  // Closes connections (all, or only idle ones) on their own io_contexts.
   void close_connections(bool idle_only) {
     std::lock_guard lock(mutex);
     for (auto& [id, c] : connections) {
