@@ -14,10 +14,7 @@ namespace concert::testing {
 class ContractTest : public ::testing::TestWithParam<AdapterKind> {
  protected:
   void SetUp() override {
-    if (const auto why = unavailable_reason(GetParam()); !why.empty()) {
-      if (backends_required()) FAIL() << to_string(GetParam()) << " backend required but unavailable: " << why;
-      GTEST_SKIP() << why;
-    }
+    CONCERT_REQUIRE_BACKEND(GetParam());
     app::AppSettings s;
     s.hold_ttl = std::chrono::seconds(60);
     f = std::make_unique<AppFixture>(GetParam(), s);

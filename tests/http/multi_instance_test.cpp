@@ -32,10 +32,7 @@ constexpr int kSeats = 50;
 class MultiInstance : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (const auto why = unavailable_reason(AdapterKind::Production); !why.empty()) {
-      if (backends_required()) FAIL() << why;
-      GTEST_SKIP() << why;
-    }
+    CONCERT_REQUIRE_BACKEND(AdapterKind::Production);
     db = private_database(db_guard);
     prefix = "mi_" + platform::random_hex(6) + ":";
     ::setenv("CONCERTD_JWT_SECRET", kTestSecret, 1);

@@ -3,6 +3,8 @@
 // adapter set; each test gets fresh storage.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +28,17 @@ std::vector<AdapterKind> all_adapter_kinds();
 // The test command sets CONCERTD_REQUIRE_BACKENDS=1, which turns a skip into a failure.
 std::string unavailable_reason(AdapterKind kind);
 bool backends_required();
+
+// First in a fixture's SetUp: when `kind`'s servers are not configured here, the
+// test fails if the test command requires backends, and is skipped otherwise.
+// A macro because FAIL() and GTEST_SKIP() return from the function they are in.
+#define CONCERT_REQUIRE_BACKEND(kind)                                                                            \
+  if (const auto why_unavailable = ::concert::testing::unavailable_reason(kind); !why_unavailable.empty()) {     \
+    if (::concert::testing::backends_required()) {                                                               \
+      FAIL() << ::concert::testing::to_string(kind) << " backend required but unavailable: " << why_unavailable; \
+    }                                                                                                            \
+    GTEST_SKIP() << why_unavailable;                                                                             \
+  }
 
 // Collects published events in memory so tests can check I4.
 class MemorySink final : public ports::EventSink {

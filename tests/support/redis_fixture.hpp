@@ -17,10 +17,7 @@ namespace concert::testing {
 class RedisFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (const auto why = unavailable_reason(AdapterKind::Production); !why.empty()) {
-      if (backends_required()) FAIL() << why;
-      GTEST_SKIP() << why;
-    }
+    CONCERT_REQUIRE_BACKEND(AdapterKind::Production);
     options.endpoint = *adapters::redis::parse_redis_url(env_or_empty("CONCERTD_TEST_REDIS_URL"));
     options.key_prefix = "t_" + platform::random_hex(8) + ":";
     redis = std::make_unique<adapters::redis::RedisClient>(options);
