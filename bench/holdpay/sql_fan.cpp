@@ -50,7 +50,7 @@ tl::expected<void, std::string> pay(SqlSession& session, const SqlFan& fan, doma
   p.version = 1;
   {
     auto tx = session.begin();
-    p.id = tx->insert_payment(p);
+    p.id = tx->insert_payment(p).value();
     tx->commit();
   }
 

@@ -1,5 +1,7 @@
 #include "app/payments.hpp"
 
+#include <stdexcept>
+
 #include "app/outbox.hpp"
 #include "app/transaction.hpp"
 
@@ -28,6 +30,18 @@ domain::Result<domain::Payment> outcome_of(const domain::Payment& p) {
   }
 }
 
+domain::Payment pending_payment(const domain::Reservation& r, const PayRequest& request, domain::TimePoint now) {
+  domain::Payment p;
+  p.reservation_id = r.id;
+  p.user_id = request.user;
+  p.amount = r.amount;
+  p.status = PaymentStatus::Pending;
+  p.idempotency_key = request.idempotency_key;
+  p.created_at = p.updated_at = now;
+  p.version = 1;
+  return p;
+}
+
 }  // namespace
 
 domain::Result<PaymentView> Payments::start(const PayRequest& request, Keyed<PaymentView>* key) {
@@ -38,6 +52,20 @@ domain::Result<PaymentView> Payments::start(const PayRequest& request, Keyed<Pay
     if (!r || r->user_id != request.user) {
       return fail(ErrorCode::NotFound, "no reservation " + std::to_string(request.reservation_id));
     }
+    const bool payable = r->status == ReservationStatus::Held && r->expires_at > now;
+    if (payable) {
+      auto p = pending_payment(*r, request, now);
+      if (const auto id = tx.insert_payment(p)) {
+        p.id = *id;
+        if (!tx.claim_for_payment(r->id, p.id)) {
+          return fail(ErrorCode::PaymentInProgress, "another payment for this reservation is in progress");
+        }
+        record(tx, p, "PaymentRequested", now);
+        return PaymentView{p, *r};
+      }
+    }
+    // Either the key already names a payment (a retry after the gateway did not
+    // answer, or one whose stored answer was purged), or the hold cannot be paid.
     if (auto existing = tx.find_payment_by_key(request.user, request.idempotency_key)) {
       if (existing->reservation_id != r->id) {
         return fail(ErrorCode::KeyReused, "this Idempotency-Key was used for another reservation");
@@ -47,27 +75,12 @@ domain::Result<PaymentView> Payments::start(const PayRequest& request, Keyed<Pay
         tx.claim_for_payment(r->id, existing->id);  // resume: keep (or retake) the claim
       return PaymentView{*existing, *r};
     }
+    if (payable) throw std::logic_error("payment insert ignored, yet no payment holds its key");
     if (r->status == ReservationStatus::Paid) return fail(ErrorCode::InvalidState, "the reservation is already paid");
-    if (r->status == ReservationStatus::Expired || (r->status == ReservationStatus::Held && r->expires_at <= now)) {
+    if (r->status == ReservationStatus::Expired || r->status == ReservationStatus::Held) {
       return fail(ErrorCode::HoldExpired, "the hold expired; hold the seats again");
     }
-    if (r->status != ReservationStatus::Held) {
-      return fail(ErrorCode::InvalidState, "the reservation is " + std::string(to_string(r->status)));
-    }
-    domain::Payment p;
-    p.reservation_id = r->id;
-    p.user_id = request.user;
-    p.amount = r->amount;
-    p.status = PaymentStatus::Pending;
-    p.idempotency_key = request.idempotency_key;
-    p.created_at = p.updated_at = now;
-    p.version = 1;
-    p.id = tx.insert_payment(p);
-    if (!tx.claim_for_payment(r->id, p.id)) {
-      return fail(ErrorCode::PaymentInProgress, "another payment for this reservation is in progress");
-    }
-    record(tx, p, "PaymentRequested", now);
-    return PaymentView{p, *r};
+    return fail(ErrorCode::InvalidState, "the reservation is " + std::string(to_string(r->status)));
   });
 }
 

@@ -114,8 +114,9 @@ class Tx {
   virtual std::vector<domain::Id> find_expired_holds(domain::TimePoint now, int limit) = 0;
 
   // --- payments --------------------------------------------------------------
-  // Inserts with status PENDING, version 1; returns the new id.
-  virtual domain::Id insert_payment(const domain::Payment& p) = 0;
+  // Inserts with status PENDING, version 1; returns the new id, or nothing when
+  // this user's idempotency key already names a payment (which stays as it is).
+  virtual std::optional<domain::Id> insert_payment(const domain::Payment& p) = 0;
   virtual std::optional<domain::Payment> find_payment(domain::Id id) = 0;
   virtual std::optional<domain::Payment> find_payment_by_key(const domain::UserId& user,
                                                              const std::string& idempotency_key) = 0;

@@ -60,6 +60,20 @@ TEST_P(Payments, SameKeyAgainChargesNothingNew) {
   expect_invariants({s.id});
 }
 
+// The payments table's own UNIQUE (user, key) answers when no idempotency record
+// does (here: none is kept; in production: purged after 24 h).
+TEST_P(Payments, AKeyThatPaidOneReservationCannotPayAnother) {
+  auto s = f->make_schedule(20);
+  auto first = f->hold("alice", s.id, seats(s.id, 0, 1));
+  auto second = f->hold("alice", s.id, seats(s.id, 1, 1));
+  ASSERT_TRUE(f->services->payments.pay({"alice", first.id, "k"}));
+  EXPECT_EQ(f->services->payments.pay({"alice", second.id, "k"}).error().code, ErrorCode::KeyReused);
+  EXPECT_TRUE(f->store->begin(ports::TxMode::Read)->list_payments_for(second.id).empty());
+  EXPECT_EQ(f->services->reservations.get("alice", second.id)->status, ReservationStatus::Held);
+  EXPECT_EQ(ledger_charges(), 1);
+  expect_invariants({s.id});
+}
+
 TEST_P(Payments, DeclinedPaymentKeepsTheHoldAndCanBeRetriedWithANewKey) {
   auto s = f->make_schedule(20, {}, 4, 2'000'000);  // above the sandbox's decline limit
   auto r = f->hold("alice", s.id, seats(s.id, 0, 1));

@@ -308,7 +308,8 @@ TEST_F(SqliteStoreTest, PaymentRoundTripAndConditionalTransition) {
   p.amount = 50'000;
   p.idempotency_key = "pay-1";
   p.created_at = p.updated_at = t0;
-  const Id pid = tx->insert_payment(p);
+  const Id pid = tx->insert_payment(p).value();
+  EXPECT_FALSE(tx->insert_payment(p)) << "the same user and key: the first payment stays";
   EXPECT_EQ(tx->find_payment(pid)->status, domain::PaymentStatus::Pending);
   EXPECT_EQ(tx->find_payment_by_key("alice", "pay-1")->id, pid);
   EXPECT_TRUE(tx->transition_payment(pid, domain::PaymentStatus::Pending, domain::PaymentStatus::Approved,

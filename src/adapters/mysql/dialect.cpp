@@ -26,9 +26,8 @@ const sql::Dialect& mysql_dialect() {
         "UPDATE seats s JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) AS j ON s.id = j.id "
         "SET s.status = 'SOLD', s.reservation_id = ?, s.hold_expires_at = NULL, s.version = s.version + 1 "
         "WHERE s.status = 'AVAILABLE'";
-    d.insert_idempotency =
-        "INSERT IGNORE INTO idempotency_keys (user_id, scope, idem_key, request_hash, completed, response_status, "
-        "response_body, created_at) VALUES (?, ?, ?, ?, 0, 0, '', ?)";
+    d.insert_idempotency = "INSERT IGNORE " IDEMPOTENCY_INSERT_VALUES;
+    d.insert_payment = "INSERT IGNORE " PAYMENT_INSERT_VALUES;
     d.purge_idempotency = "DELETE FROM idempotency_keys WHERE completed = 1 AND created_at < ? LIMIT ?";
     d.mark_published =
         "UPDATE outbox o JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) AS j ON o.id = j.id "
@@ -42,7 +41,7 @@ const sql::Dialect& mysql_dialect() {
     d.mark_paid =
         "UPDATE reservations FORCE INDEX (PRIMARY) SET status = 'PAID', pending_payment_id = NULL, "
         "version = version + 1 WHERE id = ? AND status = 'HELD' AND pending_payment_id = ?";
-    d.find_reservation_locked = "SELECT " RESERVATION_COLUMNS " FROM reservations WHERE id = ? FOR UPDATE";
+    d.find_reservation_locked = "SELECT " RESERVATION_WITH_SEATS_COLUMNS " FROM reservations WHERE id = ? FOR UPDATE";
     // Several instances sweep at once: each takes the rows nobody else is sweeping.
     d.expired_holds_locked =
         "SELECT id FROM reservations WHERE status = 'HELD' AND expires_at <= ? "

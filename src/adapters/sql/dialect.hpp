@@ -32,7 +32,6 @@ struct Dialect {
   std::string_view insert_reservation_seat;
   std::string_view find_reservation;
   std::string_view find_reservation_by_key;
-  std::string_view reservation_seats;
   std::string_view list_reservations;
   std::string_view schedule_reservation_seats;
   std::string_view lock_fan;  // empty: write transactions are serialised anyway

@@ -2,6 +2,8 @@
 // A Row offers int64(i), text(i), is_null(i), optional_int64(i), optional_text(i).
 #pragma once
 
+#include <algorithm>
+#include <charconv>
 #include <optional>
 #include <span>
 #include <string>
@@ -70,6 +72,25 @@ domain::Reservation reservation_from(const Row& s) {
   r.pending_payment_id = s.optional_int64(7);
   r.idempotency_key = s.text(8);
   r.version = s.int64(9);
+  return r;
+}
+
+// reservation_from plus column 10 of RESERVATION_WITH_SEATS_COLUMNS: "12,13".
+template <typename Row>
+domain::Reservation reservation_with_seats_from(const Row& s) {
+  auto r = reservation_from(s);
+  const auto ids = s.optional_text(10).value_or("");
+  const char* at = ids.data();
+  const char* const end = at + ids.size();
+  while (at < end) {
+    domain::Id id = 0;
+    const auto parsed = std::from_chars(at, end, id);
+    if (parsed.ec != std::errc{}) throw ports::StoreUnavailable("bad seat id list '" + ids + "' in the database");
+    r.seat_ids.push_back(id);
+    at = parsed.ptr;
+    if (at < end) ++at;  // the comma
+  }
+  std::sort(r.seat_ids.begin(), r.seat_ids.end());
   return r;
 }
 

@@ -58,7 +58,7 @@ class SqlTx final : public ports::Tx {
   bool mark_paid(domain::Id reservation_id, domain::Id payment_id) override;
   std::vector<domain::Id> find_expired_holds(domain::TimePoint now, int limit) override;
 
-  domain::Id insert_payment(const domain::Payment& p) override;
+  std::optional<domain::Id> insert_payment(const domain::Payment& p) override;
   std::optional<domain::Payment> find_payment(domain::Id id) override;
   std::optional<domain::Payment> find_payment_by_key(const domain::UserId& user,
                                                      const std::string& idempotency_key) override;
@@ -83,8 +83,6 @@ class SqlTx final : public ports::Tx {
   std::vector<domain::OutboxEvent> list_events(domain::Id after_id, int limit) override;
 
  private:
-  std::vector<domain::Id> seat_ids_of(domain::Id reservation_id);
-
   Connection& conn_;
   const Dialect& sql_;
   ports::TxMode mode_;
@@ -266,35 +264,18 @@ Id SqlTx<Connection>::insert_reservation(const domain::Reservation& r) {
 }
 
 template <typename Connection>
-std::vector<Id> SqlTx<Connection>::seat_ids_of(Id reservation_id) {
-  auto st = conn_.prepare(sql_.reservation_seats);
-  st.bind_all(reservation_id);
-  return detail::collect<Id>(st, [](const auto& s) { return s.int64(0); });
-}
-
-template <typename Connection>
 std::optional<domain::Reservation> SqlTx<Connection>::find_reservation(Id id) {
-  std::optional<domain::Reservation> r;
-  {
-    auto st = conn_.prepare(mode_ == ports::TxMode::Write ? sql_.find_reservation_locked : sql_.find_reservation);
-    st.bind_all(id);
-    r = detail::first<domain::Reservation>(st, [](const auto& r) { return reservation_from(r); });
-  }
-  if (r) r->seat_ids = seat_ids_of(r->id);
-  return r;
+  auto st = conn_.prepare(mode_ == ports::TxMode::Write ? sql_.find_reservation_locked : sql_.find_reservation);
+  st.bind_all(id);
+  return detail::first<domain::Reservation>(st, [](const auto& r) { return reservation_with_seats_from(r); });
 }
 
 template <typename Connection>
 std::optional<domain::Reservation> SqlTx<Connection>::find_reservation_by_key(const domain::UserId& user,
                                                                      const std::string& idempotency_key) {
-  std::optional<domain::Reservation> r;
-  {
-    auto st = conn_.prepare(sql_.find_reservation_by_key);
-    st.bind_all(user, idempotency_key);
-    r = detail::first<domain::Reservation>(st, [](const auto& r) { return reservation_from(r); });
-  }
-  if (r) r->seat_ids = seat_ids_of(r->id);
-  return r;
+  auto st = conn_.prepare(sql_.find_reservation_by_key);
+  st.bind_all(user, idempotency_key);
+  return detail::first<domain::Reservation>(st, [](const auto& r) { return reservation_with_seats_from(r); });
 }
 
 template <typename Connection>
@@ -348,11 +329,12 @@ std::vector<Id> SqlTx<Connection>::find_expired_holds(domain::TimePoint now, int
 // --- payments ----------------------------------------------------------------------
 
 template <typename Connection>
-Id SqlTx<Connection>::insert_payment(const domain::Payment& p) {
+std::optional<Id> SqlTx<Connection>::insert_payment(const domain::Payment& p) {
   auto st = conn_.prepare(sql_.insert_payment);
   st.bind_all(p.reservation_id, p.user_id, p.amount, to_string(p.status), p.idempotency_key, ms(p.created_at),
               ms(p.updated_at), p.version)
       .run();
+  if (st.changes() == 0) return std::nullopt;
   return st.last_insert_id();
 }
 

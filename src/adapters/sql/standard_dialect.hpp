@@ -36,10 +36,9 @@ inline Dialect standard_dialect() {
       "version) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
   d.insert_reservation_seat = "INSERT INTO reservation_seats (reservation_id, seat_id) VALUES (?, ?)";
-  d.find_reservation = "SELECT " RESERVATION_COLUMNS " FROM reservations WHERE id = ?";
+  d.find_reservation = "SELECT " RESERVATION_WITH_SEATS_COLUMNS " FROM reservations WHERE id = ?";
   d.find_reservation_by_key =
-      "SELECT " RESERVATION_COLUMNS " FROM reservations WHERE user_id = ? AND idempotency_key = ?";
-  d.reservation_seats = "SELECT seat_id FROM reservation_seats WHERE reservation_id = ? ORDER BY seat_id";
+      "SELECT " RESERVATION_WITH_SEATS_COLUMNS " FROM reservations WHERE user_id = ? AND idempotency_key = ?";
   d.list_reservations = "SELECT " RESERVATION_COLUMNS " FROM reservations WHERE schedule_id = ? ORDER BY id";
   d.schedule_reservation_seats =
       "SELECT rs.reservation_id, rs.seat_id FROM reservation_seats rs JOIN reservations r ON r.id = rs.reservation_id "
@@ -56,9 +55,6 @@ inline Dialect standard_dialect() {
       "UPDATE reservations SET status = 'PAID', pending_payment_id = NULL, version = version + 1 "
       "WHERE id = ? AND status = 'HELD' AND pending_payment_id = ?";
   d.expired_holds = "SELECT id FROM reservations WHERE status = 'HELD' AND expires_at <= ? ORDER BY expires_at LIMIT ?";
-  d.insert_payment =
-      "INSERT INTO payments_main (reservation_id, user_id, amount, status, idempotency_key, created_at, updated_at, "
-      "version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
   d.find_payment = "SELECT " PAYMENT_COLUMNS " FROM payments_main WHERE id = ?";
   d.find_payment_by_key = "SELECT " PAYMENT_COLUMNS " FROM payments_main WHERE user_id = ? AND idempotency_key = ?";
   d.payments_for_reservation = "SELECT " PAYMENT_COLUMNS " FROM payments_main WHERE reservation_id = ? ORDER BY id";

@@ -21,16 +21,15 @@ const sql::Dialect& sqlite_dialect() {
     d.retake_seats =
         "UPDATE seats SET status = 'SOLD', reservation_id = ?2, hold_expires_at = NULL, version = version + 1 "
         "WHERE id IN (SELECT value FROM json_each(?1)) AND +status = 'AVAILABLE'";
-    d.insert_idempotency =
-        "INSERT OR IGNORE INTO idempotency_keys (user_id, scope, idem_key, request_hash, completed, response_status, "
-        "response_body, created_at) VALUES (?, ?, ?, ?, 0, 0, '', ?)";
+    d.insert_idempotency = "INSERT OR IGNORE " IDEMPOTENCY_INSERT_VALUES;
+    d.insert_payment = "INSERT OR IGNORE " PAYMENT_INSERT_VALUES;
     d.purge_idempotency =
         "DELETE FROM idempotency_keys WHERE rowid IN "
         "(SELECT rowid FROM idempotency_keys WHERE completed = 1 AND created_at < ? LIMIT ?)";
     d.mark_published =
         "UPDATE outbox SET published_at = ?2 WHERE id IN (SELECT value FROM json_each(?1)) AND +published_at IS NULL";
     // The writer lock (BEGIN IMMEDIATE) already serialises write transactions.
-    d.find_reservation_locked = "SELECT " RESERVATION_COLUMNS " FROM reservations WHERE id = ?";
+    d.find_reservation_locked = d.find_reservation;
     d.expired_holds_locked =
         "SELECT id FROM reservations WHERE status = 'HELD' AND expires_at <= ? ORDER BY expires_at LIMIT ?";
     return d;
