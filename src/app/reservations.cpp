@@ -64,7 +64,7 @@ domain::Result<domain::Reservation> Reservations::hold(const HoldRequest& reques
   auto held = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<domain::Reservation> {
     if (auto claimed = claim_key(key, tx); !claimed) return tl::unexpected(claimed.error());
     tx.lock_fan(request.schedule_id, request.user);  // next: the seat limit below counts what others committed
-    auto seats = tx.find_seats(request.schedule_id, request.seat_ids);
+    const auto [seats, live] = tx.find_seats_to_hold(request.schedule_id, request.seat_ids, request.user);
     if (seats.size() != request.seat_ids.size()) {
       return fail(ErrorCode::BadSeats, "some seatIds do not exist in schedule " + std::to_string(request.schedule_id));
     }
@@ -75,7 +75,6 @@ domain::Result<domain::Reservation> Reservations::hold(const HoldRequest& reques
       }
       amount += seat.price;
     }
-    const int live = tx.count_live_seats(request.schedule_id, request.user);
     if (live + static_cast<int>(seats.size()) > schedule->max_seats_per_user) {
       return fail(ErrorCode::SeatLimitReached, "at most " + std::to_string(schedule->max_seats_per_user) +
                                                    " seats per fan for this schedule; you hold " + std::to_string(live));

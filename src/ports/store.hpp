@@ -28,6 +28,13 @@ struct TxConflict : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What a hold reads before it writes: the seats asked for (unknown ids are absent)
+// and how many seats the fan already holds or bought in that schedule.
+struct SeatsToHold {
+  std::vector<domain::Seat> seats;
+  int live_seats = 0;  // over the fan's HELD and PAID reservations; 0 when no seat was found
+};
+
 struct NewSeat {
   std::string section;
   std::string row;
@@ -99,8 +106,9 @@ class Tx {
   // any read: on MySQL/MariaDB (REPEATABLE READ) the snapshot is taken at the
   // first read, which must see the previous holder's commit.
   virtual void lock_fan(domain::Id schedule_id, const domain::UserId& user) = 0;
-  // Sum of seats over the user's HELD or PAID reservations of that schedule.
-  virtual int count_live_seats(domain::Id schedule_id, const domain::UserId& user) = 0;
+  // find_seats and the fan's live seat count, in one read.
+  virtual SeatsToHold find_seats_to_hold(domain::Id schedule_id, std::span<const domain::Id> ids,
+                                         const domain::UserId& user) = 0;
   // status from -> to and version+1, only if the row is still `from`; true if it was.
   virtual bool transition_reservation(domain::Id id, domain::ReservationStatus from, domain::ReservationStatus to) = 0;
   // Claims the reservation for one payment: sets pending_payment_id only when it is

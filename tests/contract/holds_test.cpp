@@ -98,6 +98,22 @@ TEST_P(Holds, SeatLimitSpansLiveReservationsAndCancelFreesIt) {
   expect_invariants({s.id});
 }
 
+TEST_P(Holds, SeatLimitCountsOnlyThisFansLiveSeatsInThisSchedule) {
+  auto s = f->make_schedule(20);
+  auto other = f->make_schedule(20);
+  auto ids = first_seats(*f, s.id, 8);
+  f->hold("bob", s.id, {ids[0], ids[1], ids[2], ids[3]});            // another fan
+  f->hold("alice", other.id, first_seats(*f, other.id, 4));           // another schedule
+  auto paid = f->hold("alice", s.id, {ids[4]});
+  ASSERT_TRUE(f->services->payments.pay({"alice", paid.id, "pay"}));  // PAID counts
+  auto tx = f->store->begin(ports::TxMode::Read);
+  const auto read = tx->find_seats_to_hold(s.id, std::vector<domain::Id>{ids[5], ids[6]}, "alice");
+  ASSERT_EQ(read.seats.size(), 2u);
+  EXPECT_EQ(read.live_seats, 1);
+  EXPECT_TRUE(f->services->reservations.hold({"alice", s.id, {ids[5], ids[6], ids[7]}, f->admit("alice", s.id), "x"}));
+  expect_invariants({s.id, other.id});
+}
+
 // Two-seat holds of one fan race from 12 threads: however they interleave, the
 // fan ends with at most maxSeatsPerUser (4) live seats, i.e. two holds.
 TEST_P(Holds, ConcurrentHoldsOfOneFanStayWithinTheSeatLimit) {
@@ -119,7 +135,7 @@ TEST_P(Holds, ConcurrentHoldsOfOneFanStayWithinTheSeatLimit) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(held.load(), 2);
-  EXPECT_EQ(f->store->begin(ports::TxMode::Read)->count_live_seats(s.id, "alice"), 4);
+  EXPECT_EQ(f->store->begin(ports::TxMode::Read)->find_seats_to_hold(s.id, ids, "alice").live_seats, 4);
   expect_invariants({s.id});
 }
 

@@ -261,14 +261,17 @@ TEST_F(SqliteStoreTest, ReservationRoundTripAndTransitions) {
   EXPECT_EQ(found->version, 1);
   EXPECT_EQ(tx->find_reservation_by_key("alice", "k1")->id, r);
   EXPECT_FALSE(tx->find_reservation_by_key("bob", "k1"));
-  EXPECT_EQ(tx->count_live_seats(schedule_, "alice"), 2);
+  // Read with any seat of the schedule: here one the reservation does not hold.
+  const auto live_seats = [&] { return tx->find_seats_to_hold(schedule_, std::vector<Id>{seats_[2]}, "alice").live_seats; };
+  EXPECT_EQ(live_seats(), 2);
+  EXPECT_EQ(tx->find_seats_to_hold(schedule_, std::vector<Id>{seats_[2]}, "bob").live_seats, 0);
 
   EXPECT_TRUE(tx->transition_reservation(r, ReservationStatus::Held, ReservationStatus::Paid));
   EXPECT_FALSE(tx->transition_reservation(r, ReservationStatus::Held, ReservationStatus::Cancelled));
   EXPECT_EQ(tx->find_reservation(r)->version, 2);
-  EXPECT_EQ(tx->count_live_seats(schedule_, "alice"), 2);
+  EXPECT_EQ(live_seats(), 2);
   EXPECT_TRUE(tx->transition_reservation(r, ReservationStatus::Paid, ReservationStatus::Refunded));
-  EXPECT_EQ(tx->count_live_seats(schedule_, "alice"), 0);
+  EXPECT_EQ(live_seats(), 0);
 }
 
 TEST_F(SqliteStoreTest, SameIdempotencyKeyForOneUserIsRefusedByTheSchema) {

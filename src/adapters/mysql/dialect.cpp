@@ -12,9 +12,12 @@ const sql::Dialect& mysql_dialect() {
     auto d = sql::standard_dialect();
     d.begin_read = "START TRANSACTION READ ONLY";
     d.begin_write = "START TRANSACTION";
-    d.find_seats = "SELECT " SEAT_COLUMNS
-                   " FROM seats WHERE schedule_id = ? AND id IN (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id "
-                   "BIGINT PATH '$')) AS j) ORDER BY id";
+#define SEATS_AMONG_IDS                                                                                  \
+  " FROM seats WHERE schedule_id = ? AND id IN (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT " \
+  "PATH '$')) AS j) ORDER BY id"
+    d.find_seats = "SELECT " SEAT_COLUMNS SEATS_AMONG_IDS;
+    d.find_seats_to_hold = "SELECT " SEAT_COLUMNS ", " LIVE_SEATS_OF_FAN_COLUMN SEATS_AMONG_IDS;
+#undef SEATS_AMONG_IDS
     // Joined, not "id IN (SELECT ... JSON_TABLE)": MariaDB runs that subquery per
     // row of the whole table and X-locks every seat it walks, so concurrent holds
     // deadlock. The join looks each seat up by primary key.

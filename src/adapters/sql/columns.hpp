@@ -21,6 +21,10 @@
 #define IDEMPOTENCY_INSERT_VALUES                                                                              \
   "INTO idempotency_keys (user_id, scope, idem_key, request_hash, completed, response_status, response_body, " \
   "created_at) VALUES (?, ?, ?, ?, 0, 0, '', ?)"
+// A seat row's extra column for SeatsToHold: parameters schedule id, user id.
+#define LIVE_SEATS_OF_FAN_COLUMN                                                                       \
+  "(SELECT COUNT(*) FROM reservation_seats rs JOIN reservations r ON r.id = rs.reservation_id "       \
+  "WHERE r.schedule_id = ? AND r.user_id = ? AND r.status IN ('HELD', 'PAID'))"
 #define PAYMENT_COLUMNS \
   "id, reservation_id, user_id, amount, status, idempotency_key, gateway_tx_id, created_at, updated_at, version"
 #define OUTBOX_COLUMNS \

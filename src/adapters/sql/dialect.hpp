@@ -22,6 +22,7 @@ struct Dialect {
   std::string_view insert_seat;
   std::string_view list_seats;
   std::string_view find_seats;
+  std::string_view find_seats_to_hold;  // find_seats with LIVE_SEATS_OF_FAN_COLUMN; its parameters first
   // The id list comes first in these (ids, reservation_id, expires_at, schedule_id),
   // as MySQL's join form (UPDATE ... JOIN JSON_TABLE(?)) needs.
   std::string_view hold_seats;
@@ -35,7 +36,6 @@ struct Dialect {
   std::string_view list_reservations;
   std::string_view schedule_reservation_seats;
   std::string_view lock_fan;  // empty: write transactions are serialised anyway
-  std::string_view count_live_seats;
   std::string_view transition_reservation;
   std::string_view claim_for_payment;
   std::string_view clear_payment_claim;

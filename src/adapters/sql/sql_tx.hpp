@@ -51,7 +51,8 @@ class SqlTx final : public ports::Tx {
   std::optional<domain::Reservation> find_reservation_by_key(const domain::UserId& user,
                                                              const std::string& idempotency_key) override;
   void lock_fan(domain::Id schedule_id, const domain::UserId& user) override;
-  int count_live_seats(domain::Id schedule_id, const domain::UserId& user) override;
+  ports::SeatsToHold find_seats_to_hold(domain::Id schedule_id, std::span<const domain::Id> ids,
+                                        const domain::UserId& user) override;
   bool transition_reservation(domain::Id id, domain::ReservationStatus from, domain::ReservationStatus to) override;
   bool claim_for_payment(domain::Id reservation_id, domain::Id payment_id) override;
   void clear_payment_claim(domain::Id reservation_id, domain::Id payment_id) override;
@@ -286,10 +287,16 @@ void SqlTx<Connection>::lock_fan(Id schedule_id, const domain::UserId& user) {
 }
 
 template <typename Connection>
-int SqlTx<Connection>::count_live_seats(Id schedule_id, const domain::UserId& user) {
-  auto st = conn_.prepare(sql_.count_live_seats);
-  st.bind_all(schedule_id, user);
-  return st.step() ? static_cast<int>(st.int64(0)) : 0;
+ports::SeatsToHold SqlTx<Connection>::find_seats_to_hold(Id schedule_id, std::span<const Id> ids,
+                                                         const domain::UserId& user) {
+  auto st = conn_.prepare(sql_.find_seats_to_hold);
+  st.bind_all(schedule_id, user, schedule_id, json_id_list(ids));
+  ports::SeatsToHold found;
+  while (st.step()) {
+    found.seats.push_back(seat_from(st));
+    found.live_seats = static_cast<int>(st.int64(11));  // the same on every row
+  }
+  return found;
 }
 
 template <typename Connection>

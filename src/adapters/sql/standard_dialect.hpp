@@ -43,9 +43,6 @@ inline Dialect standard_dialect() {
   d.schedule_reservation_seats =
       "SELECT rs.reservation_id, rs.seat_id FROM reservation_seats rs JOIN reservations r ON r.id = rs.reservation_id "
       "WHERE r.schedule_id = ? ORDER BY rs.reservation_id, rs.seat_id";
-  d.count_live_seats =
-      "SELECT COUNT(*) FROM reservation_seats rs JOIN reservations r ON r.id = rs.reservation_id "
-      "WHERE r.schedule_id = ? AND r.user_id = ? AND r.status IN ('HELD', 'PAID')";
   d.transition_reservation = "UPDATE reservations SET status = ?, version = version + 1 WHERE id = ? AND status = ?";
   d.claim_for_payment =
       "UPDATE reservations SET pending_payment_id = ? "

@@ -10,8 +10,10 @@ const sql::Dialect& sqlite_dialect() {
     auto d = sql::standard_dialect();
     d.begin_read = "BEGIN";
     d.begin_write = "BEGIN IMMEDIATE";
-    d.find_seats = "SELECT " SEAT_COLUMNS
-                   " FROM seats WHERE schedule_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id";
+#define SEATS_AMONG_IDS " FROM seats WHERE schedule_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id"
+    d.find_seats = "SELECT " SEAT_COLUMNS SEATS_AMONG_IDS;
+    d.find_seats_to_hold = "SELECT " SEAT_COLUMNS ", " LIVE_SEATS_OF_FAN_COLUMN SEATS_AMONG_IDS;
+#undef SEATS_AMONG_IDS
     // Numbered parameters keep the bind order MySQL's join form needs; the unary
     // + keeps the planner on the primary key instead of scanning every AVAILABLE
     // seat through seats_by_hold_expiry.
