@@ -77,6 +77,7 @@ SessionFactory session_factory(const HoldPayOptions& o) {
   }
   adapters::mysql::ConnectionOptions connection;
   connection.endpoint = *adapters::mysql::parse_mysql_url(o.mysql_url);  // checked by parse_options
+  connection.implicit_transactions = true;  // as concertd's store: no START TRANSACTION round trip
   return [connection, hold_sql = o.hold_sql] {
     return std::make_unique<SessionOf<adapters::mysql::Connection>>(adapters::mysql::mysql_dialect(), hold_sql,
                                                                     connection);

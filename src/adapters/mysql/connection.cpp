@@ -45,6 +45,10 @@ Connection::Connection(const ConnectionOptions& o) : db_(mysql_init(nullptr)) {
   const std::string lock_wait =
       "SET SESSION innodb_lock_wait_timeout = " + std::to_string(o.lock_wait_timeout.count());
   exec(lock_wait);
+  if (o.implicit_transactions) {
+    if (mysql_autocommit(db_, 0) != 0) fail(mysql_errno(db_), std::string("autocommit off: ") + mysql_error(db_));
+    implicit_transactions_ = true;
+  }
 }
 
 Connection::~Connection() {

@@ -24,6 +24,10 @@ struct ConnectionOptions {
   std::chrono::seconds connect_timeout{3};
   std::chrono::seconds io_timeout{10};     // every read and write on the socket
   std::chrono::seconds lock_wait_timeout{5};  // InnoDB row-lock waits
+  // Autocommit off: a transaction begins with its first statement, as JDBC's
+  // setAutoCommit(false) does, which saves the START TRANSACTION round trip.
+  // Every user must then end each transaction with COMMIT or ROLLBACK (SqlTx does).
+  bool implicit_transactions = false;
 };
 
 class Connection;
@@ -94,6 +98,7 @@ class Connection {
   Statement prepare(std::string_view sql);  // cached by the SQL text's address
   void exec(std::string_view sql);
   bool broken() const { return broken_; }
+  bool begins_transactions_implicitly() const { return implicit_transactions_; }
   // Throws TxConflict for deadlocks and lock-wait timeouts, StoreUnavailable otherwise.
   [[noreturn]] void fail(unsigned error, const std::string& message);
   st_mysql* handle() { return db_; }
@@ -101,6 +106,7 @@ class Connection {
  private:
   st_mysql* db_ = nullptr;
   bool broken_ = false;
+  bool implicit_transactions_ = false;
   std::unordered_map<const char*, st_mysql_stmt*> cache_;
 };
 

@@ -15,7 +15,9 @@ namespace {
 // one, and a connection that saw a client error is closed instead of reused.
 class MysqlStore final : public ports::Store {
  public:
-  explicit MysqlStore(const MysqlOptions& options) : options_(options) {}
+  explicit MysqlStore(const MysqlOptions& options) : options_(options) {
+    options_.connection.implicit_transactions = true;  // every use is a SqlTx, which ends what it began
+  }
 
   std::unique_ptr<ports::Tx> begin(ports::TxMode mode) override {
     auto conn = acquire();

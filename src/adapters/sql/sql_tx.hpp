@@ -1,6 +1,7 @@
 // ports::Tx written once for every SQL adapter. A Connection provides
 // exec(text) and prepare(text) -> a statement with bind_all / run / step /
-// column getters / changes / last_insert_id; the Dialect provides the SQL text.
+// column getters / changes / last_insert_id, and begins_transactions_implicitly()
+// (autocommit off: no BEGIN to send); the Dialect provides the SQL text.
 // Rolls back in its destructor unless committed.
 #pragma once
 
@@ -111,7 +112,9 @@ template <typename Connection>
 SqlTx<Connection>::SqlTx(Connection& conn, const Dialect& sql, ports::TxMode mode, std::function<void()> release)
     : conn_(conn), sql_(sql), mode_(mode), release_(std::move(release)) {
   try {
-    conn_.exec(mode == ports::TxMode::Write ? sql_.begin_write : sql_.begin_read);
+    if (!conn_.begins_transactions_implicitly()) {
+      conn_.exec(mode == ports::TxMode::Write ? sql_.begin_write : sql_.begin_read);
+    }
   } catch (...) {
     release_();
     throw;

@@ -67,6 +67,8 @@ class Connection {
   // constants), reset when the returned Statement goes out of scope.
   Statement prepare(std::string_view sql);
   void exec(std::string_view sql);  // sql must be NUL-terminated (a literal or a constant)
+  // BEGIN IMMEDIATE takes the writer lock up front: always sent.
+  bool begins_transactions_implicitly() const { return false; }
   sqlite3* handle() { return db_; }
 
  private:
