@@ -29,6 +29,13 @@ void add_flags(CLI::App& app, HoldPayOptions& o, SecretFlags& secret) {
       ->transform(CLI::CheckedTransformer(
           std::map<std::string, HoldSql>{{"in-list", HoldSql::InList}, {"concertd", HoldSql::Concertd}}))
       ->excludes(url);
+  app.add_option("--statements", o.statements,
+                 "baseline: lean (the essential statements) or concertd (every statement concertd's store sends "
+                 "for a keyed hold and payment: idempotency records, fan lock, seat-limit read, payment claim; "
+                 "implies --hold-sql concertd)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, Statements>{{"lean", Statements::Lean}, {"concertd", Statements::Concertd}}))
+      ->excludes(url);
 
   app.add_option("--fans", o.fans, "fans, one seat and one hold+pay each")
       ->check(CLI::Range(1, 100'000))
@@ -65,6 +72,7 @@ void check_target(HoldPayOptions& o, const SecretFlags& secret) {
 }
 
 std::string hold_sql_of(const HoldPayOptions& o) {
+  if (o.statements == Statements::Concertd) return " (every statement concertd sends)";
   return o.hold_sql == HoldSql::InList ? " (hold UPDATE: id IN (?))" : " (hold UPDATE: concertd's text)";
 }
 
@@ -80,6 +88,7 @@ ParsedOptions parse_options(int argc, char** argv) {
   try {
     app.parse(argc, argv);
     check_target(o, secret);
+    if (o.statements == Statements::Concertd) o.hold_sql = HoldSql::Concertd;
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);  // prints the help or the complaint
     return {std::nullopt, code == 0 ? 0 : 2};

@@ -15,13 +15,20 @@ enum class Target { Http, Mysql, Sqlite };
 // own text from its dialect (the id list as JSON through JSON_TABLE/json_each).
 enum class HoldSql { InList, Concertd };
 
+// Which statements the baseline sends for one hold+pay: only the essential ones
+// (lean), or every statement concertd's store sends for a keyed hold and payment
+// (concertd: the same rows written through the same adapter, without HTTP, Redis,
+// authentication or the server's pools). The second isolates the server's own cost.
+enum class Statements { Lean, Concertd };
+
 struct HoldPayOptions {
   Target target = Target::Http;
   std::string url;          // Http: http://127.0.0.1:PORT
   std::string jwt_secret;   // Http: HS256 secret of the instance
   std::string mysql_url;    // Mysql: mysql://user:pass@127.0.0.1:port/db, concertd's schema applied
   std::string sqlite_path;  // Sqlite: a concertd.db with concertd's schema applied
-  HoldSql hold_sql = HoldSql::InList;
+  HoldSql hold_sql = HoldSql::InList;  // with Statements::Concertd: always concertd's
+  Statements statements = Statements::Lean;
 
   int fans = 2000;  // one seat each, one hold+pay each
   int connections = 32;

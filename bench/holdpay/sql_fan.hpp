@@ -12,6 +12,13 @@
 //          PaymentApproved and ReservationPaid; COMMIT.
 // The reservation is inserted before the seats are taken because the UPDATE
 // stamps the seats with its (AUTO_INCREMENT) id, as in concertd.
+//
+// With Statements::Concertd the fan also sends what concertd's store sends for a
+// keyed hold and payment, in concertd's order: the Idempotency-Key claimed first
+// and answered last in the hold and in the payment's outcome; the fan lock and
+// the seat read with the fan's live seat count before the hold; the reservation
+// read, the payment claim and PaymentRequested in the payment's first
+// transaction; the reservation turned PAID with its claim released (mark_paid).
 #pragma once
 
 #include <string>
@@ -32,7 +39,8 @@ struct SqlFan {
 // Failures the database reported as a row count (the transaction was rolled
 // back), e.g. "hold: seat not AVAILABLE". Exceptions (ports::TxConflict,
 // ports::StoreUnavailable) pass through.
-tl::expected<domain::Reservation, std::string> hold(SqlSession& session, const SqlFan& fan);
-tl::expected<void, std::string> pay(SqlSession& session, const SqlFan& fan, domain::Reservation& reservation);
+tl::expected<domain::Reservation, std::string> hold(SqlSession& session, const SqlFan& fan, Statements statements);
+tl::expected<void, std::string> pay(SqlSession& session, const SqlFan& fan, domain::Reservation& reservation,
+                                    Statements statements);
 
 }  // namespace concert::bench::holdpay

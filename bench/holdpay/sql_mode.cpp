@@ -29,7 +29,7 @@ Outcome measure_database(const HoldPayOptions& o, Clock::time_point deadline) {
   std::cout << "set-up: concert " << sale.concert_id << ", schedule " << sale.schedule_id << ", " << fans.size()
             << " seats, " << sessions.size() << " connections in "
             << fixed(std::chrono::duration<double>(Clock::now() - setup_started).count(), 2) << " s" << std::endl;
-  return run_sql_fans(std::move(sessions), open, fans, deadline);
+  return run_sql_fans(std::move(sessions), open, fans, o.statements, deadline);
 }
 
 }  // namespace concert::bench::holdpay

@@ -59,16 +59,16 @@ auto guarded(const char* name, Shared& shared, Step&& step) -> std::invoke_resul
   }
 }
 
-void play(SqlSession& session, const SqlFan& fan, Shared& shared, Outcome& out) {
+void play(SqlSession& session, const SqlFan& fan, Statements statements, Shared& shared, Outcome& out) {
   const auto hold_started = Clock::now();
-  auto held = guarded("hold", shared, [&] { return hold(session, fan); });
+  auto held = guarded("hold", shared, [&] { return hold(session, fan, statements); });
   if (!held) {
     out.add_error(held.error());
     return;
   }
   out.hold_us.record(micros(Clock::now() - hold_started));
   const auto pay_started = Clock::now();
-  const auto paid = guarded("pay", shared, [&] { return pay(session, fan, *held); });
+  const auto paid = guarded("pay", shared, [&] { return pay(session, fan, *held, statements); });
   if (!paid) {
     out.add_error(paid.error());
     return;
@@ -77,9 +77,10 @@ void play(SqlSession& session, const SqlFan& fan, Shared& shared, Outcome& out) 
   ++out.completed;
 }
 
-void work(std::unique_ptr<SqlSession>& session, const SessionFactory& reopen, Shared& shared, Outcome& out) {
+void work(std::unique_ptr<SqlSession>& session, const SessionFactory& reopen, Statements statements, Shared& shared,
+          Outcome& out) {
   while (const SqlFan* fan = shared.next()) {
-    play(*session, *fan, shared, out);
+    play(*session, *fan, statements, shared, out);
     if (!session->broken()) continue;
     try {
       session = reopen();
@@ -95,7 +96,7 @@ void work(std::unique_ptr<SqlSession>& session, const SessionFactory& reopen, Sh
 }  // namespace
 
 Outcome run_sql_fans(std::vector<std::unique_ptr<SqlSession>> sessions, const SessionFactory& reopen,
-                     const std::vector<SqlFan>& fans, Clock::time_point deadline) {
+                     const std::vector<SqlFan>& fans, Statements statements, Clock::time_point deadline) {
   Shared shared(fans, deadline);
   std::vector<Outcome> outcomes(sessions.size());
   std::latch go(1);
@@ -105,7 +106,7 @@ Outcome run_sql_fans(std::vector<std::unique_ptr<SqlSession>> sessions, const Se
     for (std::size_t t = 0; t < sessions.size(); ++t) {
       threads.emplace_back([&, t] {
         go.wait();
-        work(sessions[t], reopen, shared, outcomes[t]);
+        work(sessions[t], reopen, statements, shared, outcomes[t]);
       });
     }
     started = Clock::now();

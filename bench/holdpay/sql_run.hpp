@@ -14,6 +14,6 @@ namespace concert::bench::holdpay {
 // A session whose connection breaks is replaced from `reopen`. No fan starts
 // after `deadline`; fans not reached by then count as errors.
 Outcome run_sql_fans(std::vector<std::unique_ptr<SqlSession>> sessions, const SessionFactory& reopen,
-                     const std::vector<SqlFan>& fans, Clock::time_point deadline);
+                     const std::vector<SqlFan>& fans, Statements statements, Clock::time_point deadline);
 
 }  // namespace concert::bench::holdpay

@@ -47,7 +47,10 @@ class SessionOf final : public SqlSession {
     const auto& d = dialect_;
     for (const auto text :
          {d.insert_reservation, d.insert_reservation_seat, d.hold_seats, kHoldOneSeatInList, d.insert_event,
-          d.insert_payment, d.transition_payment, d.transition_reservation, d.sell_held_seats}) {
+          d.insert_payment, d.transition_payment, d.transition_reservation, d.sell_held_seats, d.insert_idempotency,
+          d.complete_idempotency, d.lock_fan, d.find_seats_to_hold, d.find_reservation_locked, d.claim_for_payment,
+          d.mark_paid}) {
+      if (text.empty()) continue;  // SQLite has no fan lock statement
       conn_.prepare(text);  // kept in the connection's statement cache
     }
   }
