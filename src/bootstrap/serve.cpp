@@ -137,6 +137,7 @@ domain::Result<void> serve(const platform::Config& config) {
                       {"address", config.listen_host + ":" + std::to_string(server->bound_port())},
                       {"profile", config.profile},
                       {"dataDir", config.data_dir}});
+  platform::flush_logs();  // scripts and tests wait for this line
 
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -162,6 +163,7 @@ domain::Result<void> serve(const platform::Config& config) {
     spdlog::warn("final outbox flush failed (events stay queued for the next start): {}", e.what());
   }
   platform::log_json(spdlog::level::info, {{"msg", "stopped"}});
+  platform::flush_logs();
   return {};
 }
 

@@ -19,6 +19,9 @@ void log_json(spdlog::level::level_enum level, const nlohmann::json& fields);
 // The same line from fields already written as JSON members ("\"k\":v,..." without
 // braces), for the access log: one line per request, no JSON tree built.
 void log_json_fields(spdlog::level::level_enum level, std::string_view fields);
+// Lines below warn reach stdout within a second; this writes them out now (for a
+// line someone waits for, such as the listening address, and before exiting).
+void flush_logs();
 
 std::string new_request_id();
 // The trace id of a W3C traceparent header (00-<32 hex>-<16 hex>-<2 hex>), or
