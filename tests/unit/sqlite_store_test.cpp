@@ -487,5 +487,20 @@ TEST(SqlitePool, AWaiterGetsTheConnectionWhenItIsReturnedInTime) {
   EXPECT_NO_THROW(waiter.get());
 }
 
+// A transaction may end on another thread than began it (a mutex could not be
+// unlocked there; ThreadSanitizer flags it).
+TEST(SqlitePool, AWriteEndedOnAnotherThreadFreesTheWriterSlot) {
+  TempDir dir;
+  auto store = open_sqlite_store({dir.file("pool.db"), 2, 100ms});
+  auto tx = store->begin(TxMode::Write);
+  tx->insert_concert("from another thread");
+  std::thread([&tx] {
+    tx->commit();
+    tx.reset();
+  }).join();
+  auto next = store->begin(TxMode::Write);
+  EXPECT_EQ(next->list_concerts().size(), 1u);
+}
+
 }  // namespace
 }  // namespace concert::adapters::sqlite

@@ -13,9 +13,12 @@ namespace concert::adapters::sqlite {
 namespace {
 
 // A fixed set of connections handed out one per transaction. Writers also take
-// a process-wide mutex before BEGIN IMMEDIATE: SQLite allows one writer, and its
-// busy handler sleep-polls, so queueing writers here gives prompt FIFO-ish
-// wake-ups instead of retries that back off to milliseconds.
+// the store's writer slot before BEGIN IMMEDIATE: SQLite allows one writer, and
+// its busy handler sleep-polls, so queueing writers here gives prompt wake-ups
+// instead of retries that back off to milliseconds. The slot is a flag under the
+// pool's mutex, not a mutex held by the transaction: a transaction may end on
+// another thread than the one that began it, and a mutex must be unlocked by
+// its owner.
 class SqliteStore final : public ports::Store {
  public:
   explicit SqliteStore(const SqliteOptions& options) : options_(options) {
@@ -27,24 +30,25 @@ class SqliteStore final : public ports::Store {
 
   std::unique_ptr<ports::Tx> begin(ports::TxMode mode) override {
     const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
-    std::unique_lock<std::timed_mutex> writer;
-    if (mode == ports::TxMode::Write) {
-      writer = std::unique_lock<std::timed_mutex>(writer_mutex_, std::defer_lock);
-      if (!writer.try_lock_until(deadline)) throw ports::StoreUnavailable("timed out waiting for the SQLite writer");
-    }
-    Connection* conn = acquire(deadline);
-    auto held = std::make_shared<std::unique_lock<std::timed_mutex>>(std::move(writer));
-    return std::make_unique<sql::SqlTx<Connection>>(*conn, sqlite_dialect(), mode, [this, conn, held] {
-      if (held->owns_lock()) held->unlock();
-      give_back(conn);
-    });
+    const bool writes = mode == ports::TxMode::Write;
+    Connection* conn = acquire(deadline, writes);
+    return std::make_unique<sql::SqlTx<Connection>>(*conn, sqlite_dialect(), mode,
+                                                    [this, conn, writes] { give_back(conn, writes); });
   }
 
 
  private:
-  Connection* acquire(std::chrono::steady_clock::time_point deadline) {
+  // A connection, and for a writer the writer slot as well, or StoreUnavailable at the deadline.
+  Connection* acquire(std::chrono::steady_clock::time_point deadline, bool writes) {
     std::unique_lock lock(mutex_);
+    if (writes) {
+      if (!writer_free_.wait_until(lock, deadline, [this] { return !writer_busy_; })) {
+        throw ports::StoreUnavailable("timed out waiting for the SQLite writer");
+      }
+      writer_busy_ = true;
+    }
     if (!available_.wait_until(lock, deadline, [this] { return !idle_.empty(); })) {
+      if (writes) release_writer();
       throw ports::StoreUnavailable("all SQLite connections are busy");
     }
     Connection* conn = idle_.back();
@@ -52,12 +56,18 @@ class SqliteStore final : public ports::Store {
     return conn;
   }
 
-  void give_back(Connection* conn) {
+  void give_back(Connection* conn, bool writes) {
     {
       std::lock_guard lock(mutex_);
       idle_.push_back(conn);
+      if (writes) release_writer();
     }
     available_.notify_one();
+  }
+
+  void release_writer() {  // under mutex_
+    writer_busy_ = false;
+    writer_free_.notify_one();
   }
 
   SqliteOptions options_;
@@ -65,7 +75,8 @@ class SqliteStore final : public ports::Store {
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<Connection*> idle_;
-  std::timed_mutex writer_mutex_;
+  std::condition_variable writer_free_;
+  bool writer_busy_ = false;
 };
 
 }  // namespace
