@@ -47,15 +47,22 @@ TEST_F(ErrorStatuses, NotFoundMethodAndPath) {
   expect_problem(client->get("/api/v1/reservations/999", auth("alice")), 404, "not-found");
   expect_problem(client->get("/api/v1/payments/999", auth("alice")), 404, "not-found");
   expect_problem(client->get("/api/v1/nowhere"), 404, "not-found");
-  expect_problem(client->request("DELETE", "/api/v1/concerts"), 405, "method-not-allowed");
+  const auto refused = client->request("DELETE", "/api/v1/concerts");
+  expect_problem(refused, 405, "method-not-allowed");
+  EXPECT_EQ(refused.header("Allow"), "GET");
+  EXPECT_EQ(client->request("PUT", "/api/v1/reservations/1", "", auth("alice")).header("Allow"), "GET, DELETE");
   expect_problem(client->get("/api/v1/concerts/abc"), 400, "invalid-input");
   expect_problem(client->get("/api/v1/concerts/-1"), 400, "invalid-input");
 }
 
 TEST_F(ErrorStatuses, AuthenticationAndRoles) {
   const std::string path = "/api/v1/reservations/1";
-  expect_problem(client->get(path), 401, "unauthenticated");
-  expect_problem(client->get(path, {{"Authorization", "Bearer garbage"}}), 401, "unauthenticated");
+  const auto anonymous = client->get(path);
+  expect_problem(anonymous, 401, "unauthenticated");
+  EXPECT_EQ(anonymous.header("WWW-Authenticate"), "Bearer");
+  const auto garbage = client->get(path, {{"Authorization", "Bearer garbage"}});
+  expect_problem(garbage, 401, "unauthenticated");
+  EXPECT_EQ(garbage.header("WWW-Authenticate"), R"(Bearer error="invalid_token")");
   expect_problem(client->get(path, {{"Authorization", "Basic YWxpY2U6eA=="}}), 401, "unauthenticated");
   const auto wrong_secret = platform::mint_token("another-secret-0123456789abcdef", "alice", std::nullopt,
                                                  std::chrono::hours(1), std::chrono::system_clock::now());

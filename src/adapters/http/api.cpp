@@ -15,6 +15,13 @@ bool usable_request_id(const std::string& id) {
          id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") == std::string::npos;
 }
 
+// RFC 9110 §11.6.1 and RFC 6750 §3: a 401 names the scheme it wants.
+Response unauthenticated(const std::string& challenge, const std::string& detail) {
+  auto response = problem(401, "unauthenticated", detail);
+  response.headers["WWW-Authenticate"] = challenge;
+  return response;
+}
+
 }  // namespace
 
 Api::Api(ApiContext ctx, std::string jwt_secret) : ctx_(std::move(ctx)), tokens_(std::move(jwt_secret)) {
@@ -43,18 +50,20 @@ void Api::add_metrics(const Route* route) {
 
 boost::asio::awaitable<Response> Api::dispatch(const Request& request, const RouteMatch& match) {
   if (!match.route) {
-    if (match.path_known) co_return problem(405, "method-not-allowed", request.method + " is not allowed here");
-    co_return problem(404, "not-found", "no such endpoint: " + request.path());
+    if (match.allowed.empty()) co_return problem(404, "not-found", "no such endpoint: " + request.path());
+    auto refused = problem(405, "method-not-allowed", request.method + " is not allowed here; use " + match.allowed);
+    refused.headers["Allow"] = match.allowed;  // RFC 9110 §15.5.6
+    co_return refused;
   }
   if (match.bad_id) co_return problem(400, "invalid-input", "ids in the path are positive integers");
   Call call{request, match.ids, {}};
   if (match.route->access != Access::Public) {
     const auto auth = request.header("Authorization").value_or("");
     if (auth.rfind("Bearer ", 0) != 0) {
-      co_return problem(401, "unauthenticated", "an Authorization: Bearer <JWT> header is required");
+      co_return unauthenticated("Bearer", "an Authorization: Bearer <JWT> header is required");
     }
     auto claims = tokens_.verify(std::string_view(auth).substr(7), std::chrono::system_clock::now());
-    if (!claims) co_return problem(401, "unauthenticated", claims.error().detail);
+    if (!claims) co_return unauthenticated(R"(Bearer error="invalid_token")", claims.error().detail);
     if (match.route->access == Access::Admin && claims->role != "admin") {
       co_return problem(403, "forbidden", "this endpoint needs a token with role admin");
     }

@@ -50,8 +50,10 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
       }
     }
     if (!matched) continue;
-    result.path_known = true;
-    if (r.route.method != method) continue;
+    if (r.route.method != method) {
+      result.allowed += (result.allowed.empty() ? "" : ", ") + r.route.method;
+      continue;
+    }
     result.route = &r.route;
     result.bad_id = bad_id;
     result.ids = std::move(ids);

@@ -34,8 +34,8 @@ struct Route {
 };
 
 struct RouteMatch {
-  const Route* route = nullptr;   // null: no route for this path (404) or method (405)
-  bool path_known = false;        // some route has this path with another method
+  const Route* route = nullptr;  // null: no route for this path (404) or method (405)
+  std::string allowed;           // the path's methods ("GET, DELETE"), for a 405's Allow header
   bool bad_id = false;            // an {id} segment was not a positive integer
   std::vector<std::int64_t> ids;
 };
