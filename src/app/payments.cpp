@@ -110,7 +110,9 @@ domain::Result<PaymentView> Payments::settle_approved(const PaymentView& started
                                                       Keyed<PaymentView>* key) {
   const auto now = ctx_.clock.now();
   const auto& payment = started.payment;
+  bool by_another = false;  // the gateway's report and the charge's answer raced; the other one settled it
   auto settled = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
+    by_another = false;  // in_transaction runs this again after a conflict
     auto r = started.reservation;  // as this payment claimed it: HELD
     const int seats = static_cast<int>(r.seat_ids.size());
     // The reservation row first, as the expiry sweep takes it: no deadlock between them.
@@ -118,6 +120,10 @@ domain::Result<PaymentView> Payments::settle_approved(const PaymentView& started
       // Still ours (even if its expiry is due but not swept: nobody else could take the seats).
       if (tx.sell_held_seats(r.id) != seats) return fail(ErrorCode::HoldExpired, "seats no longer held");
     } else {
+      if (tx.find_payment(payment.id)->status != PaymentStatus::Pending) {
+        by_another = true;
+        return settled_elsewhere(tx, payment.id, key);
+      }
       r = *tx.find_reservation(r.id);
       if (r.status != ReservationStatus::Expired) {
         return fail(ErrorCode::HoldExpired, "the reservation is " + std::string(to_string(r.status)));
@@ -143,6 +149,7 @@ domain::Result<PaymentView> Payments::settle_approved(const PaymentView& started
     settle_key(key, tx, domain::Result<PaymentView>(view));
     return view;
   });
+  if (by_another) return settled;
   if (!settled && settled.error().code == ErrorCode::HoldExpired) return void_late(payment, gateway_tx_id, key);
   if (settled) {
     ctx_.seat_maps.invalidate(settled->reservation.schedule_id);
@@ -157,17 +164,17 @@ domain::Result<PaymentView> Payments::void_late(const domain::Payment& payment, 
   const domain::Result<PaymentView> answer = fail(
       ErrorCode::HoldExpired, "the hold expired before the approval and its seats were taken; the charge was refunded");
   const auto now = ctx_.clock.now();
+  bool by_another = false;
   auto voided = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
-    if (!tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Voided, gateway_tx_id, now)) {
-      return fail(ErrorCode::InvalidState, "the payment changed meanwhile");
-    }
+    by_another = !tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Voided, gateway_tx_id, now);
+    if (by_another) return settled_elsewhere(tx, payment.id, key);
     auto p = *tx.find_payment(payment.id);
     record(tx, p, "PaymentVoided", now);
     tx.clear_payment_claim(p.reservation_id, p.id);
     settle_key(key, tx, answer);
     return PaymentView{p, *tx.find_reservation(p.reservation_id)};
   });
-  if (!voided) return tl::unexpected(voided.error());
+  if (!voided || by_another) return voided;
   // The money goes back: the approval could not be honoured.
   ctx_.gateway.refund(refund_key(payment.id), gateway_tx_id, payment.amount);
   ctx_.kpis.payments_failed.inc();
@@ -179,20 +186,66 @@ domain::Result<PaymentView> Payments::settle_declined(const domain::Payment& pay
   const domain::Result<PaymentView> answer =
       fail(ErrorCode::PaymentDeclined, "the payment was declined: " + result.reason);
   const auto now = ctx_.clock.now();
+  bool by_another = false;
   auto declined = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
-    if (!tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Declined, result.gateway_tx_id,
-                               now)) {
-      return fail(ErrorCode::InvalidState, "the payment changed meanwhile");
-    }
+    by_another = !tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Declined,
+                                        result.gateway_tx_id, now);
+    if (by_another) return settled_elsewhere(tx, payment.id, key);
     auto p = *tx.find_payment(payment.id);
     record(tx, p, "PaymentDeclined", now);
     tx.clear_payment_claim(p.reservation_id, p.id);
     settle_key(key, tx, answer);
     return PaymentView{p, *tx.find_reservation(p.reservation_id)};
   });
-  if (!declined) return tl::unexpected(declined.error());
+  if (!declined || by_another) return declined;
   ctx_.kpis.payments_failed.inc();
   return answer;
+}
+
+domain::Result<PaymentView> Payments::settled_elsewhere(ports::Tx& tx, domain::Id payment_id,
+                                                        Keyed<PaymentView>* key) {
+  const auto answer = outcome_of(*tx.find_payment(payment_id)).map([&tx](const domain::Payment& p) {
+    return PaymentView{p, *tx.find_reservation(p.reservation_id)};
+  });
+  settle_key(key, tx, answer);
+  return answer;
+}
+
+domain::Result<PaymentView> Payments::apply_gateway_report(const GatewayReport& report) {
+  const auto read = [&]() -> std::optional<PaymentView> {
+    auto tx = ctx_.store.begin(ports::TxMode::Read);
+    auto p = tx->find_payment(report.payment_id);
+    if (!p) return std::nullopt;
+    return PaymentView{*p, *tx->find_reservation(p->reservation_id)};
+  };
+  auto current = read();
+  if (!current) return fail(ErrorCode::NotFound, "no payment " + std::to_string(report.payment_id));
+  if (current->payment.amount != report.amount) {
+    return fail(ErrorCode::InvalidInput, "the report is for " + std::to_string(report.amount) + " KRW; payment " +
+                                             std::to_string(report.payment_id) + " is for " +
+                                             std::to_string(current->payment.amount));
+  }
+  if (current->payment.status == PaymentStatus::Pending) {
+    // Answered as the charge would have been; the report's sender needs no answer
+    // of the payer's kind (a decline, a void), only the state it left.
+    if (report.approved) {
+      (void)settle_approved(*current, report.gateway_tx_id, nullptr);
+    } else {
+      (void)settle_declined(current->payment,
+                            {ports::GatewayOutcome::Declined, report.gateway_tx_id, report.reason}, nullptr);
+    }
+    current = read();
+  }
+  const auto& p = current->payment;
+  const bool approved = p.status == PaymentStatus::Approved || p.status == PaymentStatus::Refunded ||
+                        p.status == PaymentStatus::Voided;
+  const bool declined = p.status == PaymentStatus::Declined || p.status == PaymentStatus::Failed;
+  if (p.gateway_tx_id != report.gateway_tx_id || !(report.approved ? approved : declined)) {
+    return fail(ErrorCode::InvalidState, "payment " + std::to_string(p.id) + " is " + std::string(to_string(p.status)) +
+                                             " under gateway tx " + p.gateway_tx_id.value_or("(none)") +
+                                             "; the report says otherwise");
+  }
+  return *current;
 }
 
 domain::Result<domain::Payment> Payments::get(const domain::UserId& user, domain::Id payment_id) {

@@ -24,6 +24,16 @@ struct PaymentView {
   domain::Reservation reservation;
 };
 
+// The gateway's own report of a charge's outcome (POST /webhooks/pg), verified
+// by the HTTP layer. The gateway tx id makes a re-sent report recognisable.
+struct GatewayReport {
+  domain::Id payment_id = 0;
+  std::string gateway_tx_id;
+  bool approved = false;
+  domain::Money amount = 0;
+  std::string reason;  // why it was declined
+};
+
 class Payments {
  public:
   explicit Payments(AppContext& ctx) : ctx_(ctx) {}
@@ -34,6 +44,12 @@ class Payments {
   domain::Result<domain::Payment> get(const domain::UserId& user, domain::Id payment_id);
   domain::Result<PaymentView> refund(const domain::UserId& user, domain::Id payment_id,
                                      Keyed<PaymentView>* key = nullptr);
+  // Settles a PENDING payment with the report's outcome, as the charge's own
+  // answer would have (a late approval included), so a payment whose answer was
+  // lost completes without the fan's retry. A report the payment already agrees
+  // with changes nothing; one it contradicts is InvalidState. Answers the
+  // payment as it now stands.
+  domain::Result<PaymentView> apply_gateway_report(const GatewayReport& report);
 
  private:
   domain::Result<PaymentView> start(const PayRequest& request, Keyed<PaymentView>* key);
@@ -43,6 +59,9 @@ class Payments {
                                               Keyed<PaymentView>* key);
   domain::Result<PaymentView> void_late(const domain::Payment& payment, const std::string& gateway_tx_id,
                                         Keyed<PaymentView>* key);
+  // The payment left PENDING under another settler's hands (the gateway's report
+  // and the charge's answer race): answers with the outcome it applied.
+  domain::Result<PaymentView> settled_elsewhere(ports::Tx& tx, domain::Id payment_id, Keyed<PaymentView>* key);
 
   AppContext& ctx_;
 };

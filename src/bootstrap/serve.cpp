@@ -111,7 +111,11 @@ domain::Result<void> serve(const platform::Config& config) {
   const auto instance_id = platform::random_hex(8);  // owner of this instance's leases
   auto workers = start_workers(config, ctx, services, *adapters->sink, *adapters->lease, instance_id);
   http::BlockingPool pool(config.db_threads, static_cast<std::size_t>(config.db_queue_limit));
-  http::Api api(http::ApiContext{services, pool, registry, adapters->ready}, config.jwt_secret);
+  http::Api api(http::ApiContext{services, pool, registry, adapters->ready, config.pg_webhook_secret},
+                config.jwt_secret);
+  if (config.pg_webhook_secret.empty()) {
+    spdlog::info("no CONCERTD_PG_WEBHOOK_SECRET: POST /api/v1/webhooks/pg refuses every gateway callback");
+  }
 
   boost::asio::io_context ioc(1);
   http::ServerOptions options;

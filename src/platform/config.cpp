@@ -143,8 +143,9 @@ Result<void> apply_key(Config& c, const std::string& key, const nlohmann::json& 
     return {};
   }
   // SPEC §6: config files get committed; secrets come only from the environment or a secret file.
-  if (key == "jwt_secret") {
-    return invalid("jwt_secret is not read from config files; set CONCERTD_JWT_SECRET or CONCERTD_JWT_SECRET_FILE");
+  if (key == "jwt_secret" || key == "pg_webhook_secret") {
+    const std::string env = key == "jwt_secret" ? "CONCERTD_JWT_SECRET" : "CONCERTD_PG_WEBHOOK_SECRET";
+    return invalid(key + " is not read from config files; set " + env + " or " + env + "_FILE");
   }
   return invalid("unknown config key '" + key + "'");
 }
@@ -216,6 +217,27 @@ Result<void> apply_file(Config& config, const std::string& path) {
   return {};
 }
 
+namespace {
+
+// NAME or NAME_FILE into `secret` (unchanged when neither is set).
+Result<void> read_secret_env(const EnvLookup& getenv, const std::string& name, std::string& secret) {
+  const auto value = getenv(name.c_str());
+  const auto file = getenv((name + "_FILE").c_str());
+  // Silently preferring one would leave the operator guessing which secret is in use.
+  if (value && file) return invalid("set " + name + " or " + name + "_FILE, not both");
+  if (value) {
+    if (value->size() < kMinSecretBytes) return invalid(name + " must be at least 16 bytes");
+    secret = *value;
+  } else if (file) {
+    auto read = read_secret_file(*file);
+    if (!read) return tl::unexpected(read.error());
+    secret = *read;
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<void> apply_env(Config& c, const EnvLookup& getenv) {
   if (auto v = getenv("CONCERTD_PROFILE")) switch_profile(c, *v);
   if (auto v = getenv("CONCERTD_LISTEN")) {
@@ -226,19 +248,8 @@ Result<void> apply_env(Config& c, const EnvLookup& getenv) {
   if (auto v = getenv("CONCERTD_DATA_DIR")) c.data_dir = *v;
   if (auto v = getenv("CONCERTD_MYSQL_URL")) c.mysql_url = *v;
   if (auto v = getenv("CONCERTD_REDIS_URL")) c.redis_url = *v;
-  const auto secret = getenv("CONCERTD_JWT_SECRET");
-  const auto secret_file = getenv("CONCERTD_JWT_SECRET_FILE");
-  // Silently preferring one would leave the operator guessing which secret signs tokens.
-  if (secret && secret_file) return invalid("set CONCERTD_JWT_SECRET or CONCERTD_JWT_SECRET_FILE, not both");
-  if (secret) {
-    if (secret->size() < kMinSecretBytes) return invalid("CONCERTD_JWT_SECRET must be at least 16 bytes");
-    c.jwt_secret = *secret;
-  } else if (secret_file) {
-    auto read = read_secret_file(*secret_file);
-    if (!read) return tl::unexpected(read.error());
-    c.jwt_secret = *read;
-  }
-  return {};
+  if (auto ok = read_secret_env(getenv, "CONCERTD_JWT_SECRET", c.jwt_secret); !ok) return ok;
+  return read_secret_env(getenv, "CONCERTD_PG_WEBHOOK_SECRET", c.pg_webhook_secret);
 }
 
 Result<std::pair<std::string, unsigned short>> parse_listen(std::string_view text) {

@@ -20,6 +20,9 @@ struct Config {
   unsigned short listen_port = 8080;  // 0 picks a free port (tests)
   std::string data_dir = "./concertd-data";
   std::string jwt_secret;  // only from the environment or a file; never logged
+  // Signs the payment gateway's callbacks (POST /webhooks/pg); likewise. Empty:
+  // every callback is refused, as none can be verified.
+  std::string pg_webhook_secret;
   bool demo = false;
   std::set<std::string> workers{"promotion", "expiry", "relay", "purge"};
   std::string log_level = "info";
@@ -70,7 +73,8 @@ using EnvLookup = std::function<std::optional<std::string>(const char*)>;
 Config defaults_for(std::string_view profile);
 // Unknown keys, wrong types and out-of-range values are rejected, naming the key.
 domain::Result<void> apply_file(Config& config, const std::string& path);
-// CONCERTD_LISTEN, _PROFILE, _DATA_DIR, _JWT_SECRET or _JWT_SECRET_FILE, _MYSQL_URL, _REDIS_URL.
+// CONCERTD_LISTEN, _PROFILE, _DATA_DIR, _JWT_SECRET or _JWT_SECRET_FILE, _PG_WEBHOOK_SECRET or
+// _PG_WEBHOOK_SECRET_FILE, _MYSQL_URL, _REDIS_URL.
 domain::Result<void> apply_env(Config& config, const EnvLookup& getenv);
 // "HOST:PORT" or "[IPV6]:PORT".
 domain::Result<std::pair<std::string, unsigned short>> parse_listen(std::string_view text);

@@ -21,12 +21,24 @@ class Payments : public ContractTest {
     for (int i = from; i < from + n; ++i) ids.push_back(all.at(static_cast<std::size_t>(i)).id);
     return ids;
   }
-  int ledger_charges() {
+  int ledger_lines(const std::string& kind) {
     std::ifstream in(f->ledger_path());
     std::string line;
     int n = 0;
-    while (std::getline(in, line)) n += line.find("\"kind\":\"charge\"") != std::string::npos;
+    while (std::getline(in, line)) n += line.find("\"kind\":\"" + kind + "\"") != std::string::npos;
     return n;
+  }
+  int ledger_charges() { return ledger_lines("charge"); }
+  domain::Payment only_payment_of(domain::Id reservation_id) {
+    auto payments = f->store->begin(ports::TxMode::Read)->list_payments_for(reservation_id);
+    EXPECT_EQ(payments.size(), 1u);
+    return payments.at(0);
+  }
+  // What the gateway reports for a charge it made: the sandbox answers a key
+  // again with its first result, and charges nothing new.
+  app::GatewayReport report_of(const domain::Payment& p, bool approved = true) {
+    const auto charged = f->gateway->charge({"pay-" + std::to_string(p.id), p.amount, p.user_id, p.reservation_id});
+    return {p.id, charged.gateway_tx_id, approved, p.amount, approved ? "" : "card declined"};
   }
 };
 CONCERT_CONTRACT_SUITE(Payments);
@@ -169,6 +181,120 @@ TEST_P(Payments, ConcurrentPaymentsForOneReservationApproveExactlyOne) {
   EXPECT_EQ(std::count_if(payments.begin(), payments.end(),
                           [](const domain::Payment& p) { return p.status == PaymentStatus::Approved; }),
             1);
+  EXPECT_EQ(ledger_charges(), 1);
+  expect_invariants({s.id});
+}
+
+// POST /webhooks/pg: the gateway's own report settles a payment whose answer was
+// lost; re-sent, it changes nothing; the fan's retry gets the outcome, uncharged.
+TEST_P(Payments, AGatewayReportCompletesAPaymentWhoseAnswerWasLost) {
+  auto s = f->make_schedule(20);
+  auto ids = seats(s.id, 0, 2);
+  auto r = f->hold("alice", s.id, ids);
+  f->gateway->unknown_outcomes_left = 1;  // charged, but the answer is lost
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::Unavailable);
+  const auto pending = only_payment_of(r.id);
+  ASSERT_EQ(pending.status, PaymentStatus::Pending);
+  const auto report = report_of(pending);
+
+  auto applied = f->services->payments.apply_gateway_report(report);
+  ASSERT_TRUE(applied) << applied.error().detail;
+  EXPECT_EQ(applied->payment.status, PaymentStatus::Approved);
+  EXPECT_EQ(applied->payment.gateway_tx_id, report.gateway_tx_id);
+  EXPECT_EQ(applied->reservation.status, ReservationStatus::Paid);
+  EXPECT_EQ(seat(s.id, ids[1]).status, SeatStatus::Sold);
+
+  auto again = f->services->payments.apply_gateway_report(report);  // the gateway re-sends it
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->payment.version, applied->payment.version);
+  auto retried = f->services->payments.pay({"alice", r.id, "k"});  // the fan's retry, same key
+  ASSERT_TRUE(retried) << retried.error().detail;
+  EXPECT_EQ(retried->payment.id, pending.id);
+  EXPECT_EQ(retried->payment.status, PaymentStatus::Approved);
+  EXPECT_EQ(ledger_charges(), 1);
+  expect_invariants({s.id});
+}
+
+TEST_P(Payments, AGatewayReportThatContradictsOrDoesNotMatchChangesNothing) {
+  auto s = f->make_schedule(20);
+  auto r = f->hold("alice", s.id, seats(s.id, 0, 1));
+  const auto paid = f->services->payments.pay({"alice", r.id, "k"});
+  ASSERT_TRUE(paid);
+  auto report = report_of(paid->payment);
+  report.approved = false;  // an approved payment reported declined
+  EXPECT_EQ(f->services->payments.apply_gateway_report(report).error().code, ErrorCode::InvalidState);
+  report = report_of(paid->payment);
+  report.gateway_tx_id = "pg-another-tx";
+  EXPECT_EQ(f->services->payments.apply_gateway_report(report).error().code, ErrorCode::InvalidState);
+  report = report_of(paid->payment);
+  report.amount += 1;
+  EXPECT_EQ(f->services->payments.apply_gateway_report(report).error().code, ErrorCode::InvalidInput);
+  report = report_of(paid->payment);
+  report.payment_id += 1000;
+  EXPECT_EQ(f->services->payments.apply_gateway_report(report).error().code, ErrorCode::NotFound);
+  EXPECT_EQ(only_payment_of(r.id).version, paid->payment.version);
+  EXPECT_EQ(ledger_charges(), 1);
+  expect_invariants({s.id});
+}
+
+TEST_P(Payments, ADeclineReportReleasesTheClaimSoAnotherKeyMayPay) {
+  auto s = f->make_schedule(20);
+  auto r = f->hold("alice", s.id, seats(s.id, 0, 1));
+  f->gateway->unknown_outcomes_left = 1;
+  f->gateway->charge_then_time_out = false;  // the gateway declined; its answer was lost
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::Unavailable);
+  const auto pending = only_payment_of(r.id);
+  const app::GatewayReport declined{pending.id, "pg-declined-1", false, pending.amount, "card declined"};
+  auto applied = f->services->payments.apply_gateway_report(declined);
+  ASSERT_TRUE(applied) << applied.error().detail;
+  EXPECT_EQ(applied->payment.status, PaymentStatus::Declined);
+  EXPECT_EQ(applied->reservation.status, ReservationStatus::Held);
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::PaymentDeclined);
+  auto other = f->services->payments.pay({"alice", r.id, "k2"});
+  ASSERT_TRUE(other) << other.error().detail;
+  EXPECT_EQ(other->payment.status, PaymentStatus::Approved);
+  EXPECT_EQ(ledger_charges(), 1);
+  expect_invariants({s.id});
+}
+
+// The report lands while the charge's own answer is on its way: whichever
+// settles first wins, the other answers with its outcome; one approval, one charge.
+TEST_P(Payments, AReportRacingTheChargesAnswerSettlesThePaymentOnce) {
+  auto s = f->make_schedule(20);
+  auto ids = seats(s.id, 0, 2);
+  auto r = f->hold("alice", s.id, ids);
+  domain::Result<app::PaymentView> by_report = domain::fail(ErrorCode::Unavailable, "not sent");
+  f->gateway->after_charge = [&](const ports::ChargeRequest& request, const ports::GatewayResult& result) {
+    const auto id = std::stoll(request.idempotency_key.substr(std::string("pay-").size()));
+    by_report = f->services->payments.apply_gateway_report({id, result.gateway_tx_id, true, request.amount, ""});
+  };
+  auto paid = f->services->payments.pay({"alice", r.id, "k"});
+  ASSERT_TRUE(by_report) << by_report.error().detail;
+  ASSERT_TRUE(paid) << paid.error().detail;
+  EXPECT_EQ(paid->payment.id, by_report->payment.id);
+  EXPECT_EQ(paid->payment.status, PaymentStatus::Approved);
+  EXPECT_EQ(only_payment_of(r.id).status, PaymentStatus::Approved);
+  EXPECT_EQ(seat(s.id, ids[0]).status, SeatStatus::Sold);
+  EXPECT_EQ(ledger_charges(), 1);
+  expect_invariants({s.id});  // I4: one PaymentApproved, one ReservationPaid
+}
+
+TEST_P(Payments, ALateApprovalReportWhoseSeatWasTakenIsVoidedAndRefunded) {
+  auto s = f->make_schedule(20);
+  auto ids = seats(s.id, 0, 2);
+  auto r = f->hold("alice", s.id, ids);
+  f->gateway->unknown_outcomes_left = 1;
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::Unavailable);
+  const auto pending = only_payment_of(r.id);
+  f->clock.advance(std::chrono::seconds(61));
+  f->sweeper->tick();
+  f->hold("bob", s.id, {ids[1]});  // bob takes one of alice's released seats
+  auto applied = f->services->payments.apply_gateway_report(report_of(pending));
+  ASSERT_TRUE(applied) << applied.error().detail;
+  EXPECT_EQ(applied->payment.status, PaymentStatus::Voided);
+  EXPECT_EQ(applied->reservation.status, ReservationStatus::Expired);
+  EXPECT_EQ(ledger_lines("refund"), 1);
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::HoldExpired);
   EXPECT_EQ(ledger_charges(), 1);
   expect_invariants({s.id});
 }

@@ -17,6 +17,7 @@
 namespace concert::testing {
 
 inline constexpr const char* kTestSecret = "http-test-secret-0123456789abcdef";
+inline constexpr const char* kTestWebhookSecret = "http-test-pg-webhook-secret-0123";
 
 class HttpTest : public ::testing::Test {
  protected:
@@ -28,6 +29,7 @@ class HttpTest : public ::testing::Test {
 
   void SetUp() override {
     ::setenv("CONCERTD_JWT_SECRET", kTestSecret, 1);
+    ::setenv("CONCERTD_PG_WEBHOOK_SECRET", kTestWebhookSecret, 1);
     std::ofstream(dir.file("config.json")) << config_json();
     server.emplace(ServerProcess::start(CONCERTD_BINARY,
                                         {"--listen", "127.0.0.1:0", "--data-dir", dir.file("data"), "--config",

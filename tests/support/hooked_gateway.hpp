@@ -1,5 +1,6 @@
 // Wraps the sandbox gateway so a test can act in the middle of a charge (let a
-// hold expire, make another fan take the seat) or make the gateway time out.
+// hold expire, make another fan take the seat, send the gateway's own report of
+// the charge before its answer arrives) or make the gateway time out.
 #pragma once
 
 #include <atomic>
@@ -21,13 +22,16 @@ class HookedGateway final : public ports::PaymentGateway {
       if (charge_then_time_out) inner_->charge(request);  // charged, but the answer is lost
       return {ports::GatewayOutcome::Unknown, "", "simulated timeout"};
     }
-    return inner_->charge(request);
+    auto result = inner_->charge(request);
+    if (after_charge) after_charge(request, result);
+    return result;
   }
   ports::GatewayResult refund(const std::string& key, const std::string& tx, domain::Money amount) override {
     return inner_->refund(key, tx, amount);
   }
 
   std::function<void()> before_charge;
+  std::function<void(const ports::ChargeRequest&, const ports::GatewayResult&)> after_charge;
   std::atomic<int> unknown_outcomes_left{0};
   bool charge_then_time_out = true;
 

@@ -253,6 +253,15 @@ TEST(ConfigFile, JwtSecretInAFileIsRefused) {
   EXPECT_TRUE(c.jwt_secret.empty());
 }
 
+TEST(ConfigFile, PgWebhookSecretInAFileIsRefused) {
+  TempDir dir;
+  auto c = defaults_for("embedded");
+  auto r = apply_file(c, write_file(dir, "c.json", R"({"pg_webhook_secret": "0123456789abcdef0123456789abcdef"})"));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().detail.find("CONCERTD_PG_WEBHOOK_SECRET"), std::string::npos);
+  EXPECT_TRUE(c.pg_webhook_secret.empty());
+}
+
 // --- apply_env ------------------------------------------------------------------
 
 TEST(ConfigEnv, NoVariablesChangeNothing) {
@@ -345,6 +354,22 @@ TEST(ConfigEnv, ErrorsNeverEchoTheSecret) {
   auto f = apply_env(c, fake_env({{"CONCERTD_JWT_SECRET_FILE", write_file(dir, "s", secret + "\n")}}));
   ASSERT_FALSE(f);
   EXPECT_EQ(f.error().detail.find(secret), std::string::npos) << f.error().detail;
+}
+
+TEST(ConfigEnv, PgWebhookSecretComesFromTheEnvironmentOrAFileLikeTheJwtSecret) {
+  TempDir dir;
+  auto c = defaults_for("local");
+  EXPECT_TRUE(c.pg_webhook_secret.empty());
+  ASSERT_TRUE(apply_env(c, fake_env({{"CONCERTD_PG_WEBHOOK_SECRET", "webhook-secret-0123456789"}})));
+  EXPECT_EQ(c.pg_webhook_secret, "webhook-secret-0123456789");
+  EXPECT_TRUE(c.jwt_secret.empty());  // two secrets, never mixed up
+  auto f = defaults_for("local");
+  ASSERT_TRUE(
+      apply_env(f, fake_env({{"CONCERTD_PG_WEBHOOK_SECRET_FILE", write_file(dir, "pg", "from-a-file-0123456789\n")}})));
+  EXPECT_EQ(f.pg_webhook_secret, "from-a-file-0123456789");
+  EXPECT_FALSE(apply_env(f, fake_env({{"CONCERTD_PG_WEBHOOK_SECRET", "short"}})));
+  EXPECT_FALSE(apply_env(f, fake_env({{"CONCERTD_PG_WEBHOOK_SECRET", "webhook-secret-0123456789"},
+                                      {"CONCERTD_PG_WEBHOOK_SECRET_FILE", write_file(dir, "pg2", "x")}})));
 }
 
 TEST(ConfigEnv, ProfileBringsItsDefaults) {

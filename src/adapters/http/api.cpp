@@ -15,13 +15,6 @@ bool usable_request_id(const std::string& id) {
          id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") == std::string::npos;
 }
 
-// RFC 9110 §11.6.1 and RFC 6750 §3: a 401 names the scheme it wants.
-Response unauthenticated(const std::string& challenge, const std::string& detail) {
-  auto response = problem(401, "unauthenticated", detail);
-  response.headers["WWW-Authenticate"] = challenge;
-  return response;
-}
-
 }  // namespace
 
 Api::Api(ApiContext ctx, std::string jwt_secret) : ctx_(std::move(ctx)), tokens_(std::move(jwt_secret)) {
@@ -60,7 +53,7 @@ boost::asio::awaitable<Response> Api::dispatch(const Request& request, const Rou
   if (match.route->access != Access::Public) {
     const auto auth = request.header("Authorization").value_or("");
     if (auth.rfind("Bearer ", 0) != 0) {
-      co_return unauthenticated("Bearer", "an Authorization: Bearer <JWT> header is required");
+      co_return unauthenticated("Bearer", "an Authorization: Bearer <JWT> header is required");  // RFC 6750 §3
     }
     auto claims = tokens_.verify(std::string_view(auth).substr(7), std::chrono::system_clock::now());
     if (!claims) co_return unauthenticated(R"(Bearer error="invalid_token")", claims.error().detail);

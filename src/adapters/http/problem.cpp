@@ -78,4 +78,10 @@ Response problem(const domain::Error& error) {
   return problem(m.status, m.code, error.detail);
 }
 
+Response unauthenticated(const std::string& challenge, const std::string& detail) {
+  auto response = problem(401, "unauthenticated", detail);
+  response.headers["WWW-Authenticate"] = challenge;
+  return response;
+}
+
 }  // namespace concert::http

@@ -12,5 +12,7 @@ namespace concert::http {
 Response problem(int status, const std::string& code, const std::string& detail);
 Response problem(const domain::Error& error);
 int status_of(domain::ErrorCode code);
+// 401 naming the authentication scheme wanted (RFC 9110 §11.6.1), e.g. "Bearer".
+Response unauthenticated(const std::string& challenge, const std::string& detail);
 
 }  // namespace concert::http

@@ -17,6 +17,7 @@ struct ApiContext {
   BlockingPool& pool;
   platform::Registry& metrics;
   std::function<bool()> ready;  // dependencies reachable (for /readyz)
+  std::string pg_webhook_secret;  // verifies POST /webhooks/pg; empty: every callback is refused
 };
 
 void add_catalog_routes(Router& router, ApiContext& ctx);

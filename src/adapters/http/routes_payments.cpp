@@ -1,7 +1,9 @@
-// POST /api/v1/payments, GET /api/v1/payments/{id}, POST /api/v1/payments/{id}/refund
+// POST /api/v1/payments, GET /api/v1/payments/{id}, POST /api/v1/payments/{id}/refund,
+// POST /api/v1/webhooks/pg (the gateway's callback)
 #include "adapters/http/json_input.hpp"
 #include "adapters/http/respond.hpp"
 #include "app/views.hpp"
+#include "platform/webhook_signature.hpp"
 
 namespace concert::http {
 
@@ -11,6 +13,30 @@ Response payment_view(int status, const app::PaymentView& v) {
   auto body = app::to_json(v.payment);
   body["reservation"] = app::to_json(v.reservation);
   return json_response(status, body);
+}
+
+// {"paymentId", "gatewayTxId", "outcome": "APPROVED"|"DECLINED", "amount", "reason"?}
+domain::Result<app::GatewayReport> parse_gateway_report(const std::string& text) {
+  auto body = parse_object(text);
+  if (!body) return tl::unexpected(body.error());
+  auto payment_id = get_int(*body, "paymentId", 1, INT64_MAX);
+  if (!payment_id) return tl::unexpected(payment_id.error());
+  auto tx = get_string(*body, "gatewayTxId", 128);
+  if (!tx) return tl::unexpected(tx.error());
+  auto outcome = get_string(*body, "outcome", 16);
+  if (!outcome) return tl::unexpected(outcome.error());
+  if (*outcome != "APPROVED" && *outcome != "DECLINED") {
+    return domain::fail(domain::ErrorCode::InvalidInput, "outcome must be APPROVED or DECLINED");
+  }
+  auto amount = get_int(*body, "amount", 0, INT64_MAX);
+  if (!amount) return tl::unexpected(amount.error());
+  app::GatewayReport report{*payment_id, *tx, *outcome == "APPROVED", *amount, ""};
+  if (body->contains("reason")) {
+    auto reason = get_string(*body, "reason", 500);
+    if (!reason) return tl::unexpected(reason.error());
+    report.reason = *reason;
+  }
+  return report;
 }
 
 }  // namespace
@@ -43,6 +69,23 @@ void add_payment_routes(Router& router, ApiContext& ctx) {
                 };
                 const View<app::PaymentView> view = [](const auto& v) { return payment_view(200, v); };
                 co_return co_await idempotent(ctx, call, "refunds", refund, view);
+              }});
+  // Signed with the webhook secret shared with the gateway, not a user's JWT; a
+  // re-sent report is recognised by its gateway tx id and changes nothing.
+  router.add({"POST", "/api/v1/webhooks/pg", Access::Public, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+                const auto signature = call.request.header("PG-Signature").value_or("");
+                if (auto ok = platform::verify_webhook(ctx.pg_webhook_secret, signature, call.request.body,
+                                                       std::chrono::system_clock::now());
+                    !ok) {
+                  co_return unauthenticated("PG-Signature", ok.error().detail);
+                }
+                auto report = parse_gateway_report(call.request.body);
+                if (!report) co_return problem(report.error());
+                const Work work = [&ctx, report = *report] {
+                  return render(ctx.app.payments.apply_gateway_report(report),
+                                [](const app::PaymentView& v) { return payment_view(200, v); });
+                };
+                co_return co_await on_pool(ctx, work);
               }});
 }
 
