@@ -4,6 +4,7 @@
 
 #include "app/outbox.hpp"
 #include "app/views.hpp"
+#include "domain/rules.hpp"
 
 namespace concert::bench::holdpay {
 
@@ -61,14 +62,7 @@ tl::expected<void, std::string> pay(SqlSession& session, const SqlFan& fan, doma
   using domain::PaymentStatus;
   using domain::ReservationStatus;
   const bool as_concertd = statements == Statements::Concertd;
-  domain::Payment p;
-  p.reservation_id = r.id;
-  p.user_id = fan.user;
-  p.amount = r.amount;
-  p.status = PaymentStatus::Pending;
-  p.idempotency_key = fan.pay_key;
-  p.created_at = p.updated_at = now();
-  p.version = 1;
+  auto p = domain::pending_payment(r, fan.user, fan.pay_key, now());
   {
     auto tx = session.begin();
     if (as_concertd) {

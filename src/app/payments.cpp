@@ -4,6 +4,7 @@
 
 #include "app/outbox.hpp"
 #include "app/transaction.hpp"
+#include "domain/rules.hpp"
 
 namespace concert::app {
 
@@ -30,18 +31,6 @@ domain::Result<domain::Payment> outcome_of(const domain::Payment& p) {
   }
 }
 
-domain::Payment pending_payment(const domain::Reservation& r, const PayRequest& request, domain::TimePoint now) {
-  domain::Payment p;
-  p.reservation_id = r.id;
-  p.user_id = request.user;
-  p.amount = r.amount;
-  p.status = PaymentStatus::Pending;
-  p.idempotency_key = request.idempotency_key;
-  p.created_at = p.updated_at = now;
-  p.version = 1;
-  return p;
-}
-
 }  // namespace
 
 domain::Result<PaymentView> Payments::start(const PayRequest& request, Keyed<PaymentView>* key) {
@@ -54,7 +43,7 @@ domain::Result<PaymentView> Payments::start(const PayRequest& request, Keyed<Pay
     }
     const bool payable = r->status == ReservationStatus::Held && r->expires_at > now;
     if (payable) {
-      auto p = pending_payment(*r, request, now);
+      auto p = domain::pending_payment(*r, request.user, request.idempotency_key, now);
       if (const auto id = tx.insert_payment(p)) {
         p.id = *id;
         if (!tx.claim_for_payment(r->id, p.id)) {

@@ -45,4 +45,16 @@ Result<void> validate_queue_settings(const QueueSettings& q) {
 
 bool sales_open(const Schedule& s, TimePoint now) { return now >= s.sales_open_at && now < s.sales_close_at; }
 
+Payment pending_payment(const Reservation& r, const UserId& user, const std::string& idempotency_key, TimePoint now) {
+  Payment p;
+  p.reservation_id = r.id;
+  p.user_id = user;
+  p.amount = r.amount;
+  p.status = PaymentStatus::Pending;
+  p.idempotency_key = idempotency_key;
+  p.created_at = p.updated_at = now;
+  p.version = 1;
+  return p;
+}
+
 }  // namespace concert::domain

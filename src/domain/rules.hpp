@@ -24,4 +24,7 @@ Result<void> validate_queue_settings(const QueueSettings& q);
 
 bool sales_open(const Schedule& s, TimePoint now);
 
+// A new payment for the reservation's amount: PENDING, version 1, not yet stored (id 0).
+Payment pending_payment(const Reservation& r, const UserId& user, const std::string& idempotency_key, TimePoint now);
+
 }  // namespace concert::domain

@@ -55,5 +55,21 @@ TEST(SalesWindow, HalfOpen) {
   EXPECT_FALSE(sales_open(s, TimePoint(Millis(2000))));
 }
 
+TEST(PendingPayment, IsForTheReservationsAmountUnderTheFansKey) {
+  Reservation r;
+  r.id = 7;
+  r.amount = 150'000;
+  const auto p = pending_payment(r, "alice", "pay-1", TimePoint(Millis(5000)));
+  EXPECT_EQ(p.id, 0);
+  EXPECT_EQ(p.reservation_id, 7);
+  EXPECT_EQ(p.user_id, "alice");
+  EXPECT_EQ(p.amount, 150'000);
+  EXPECT_EQ(p.status, PaymentStatus::Pending);
+  EXPECT_EQ(p.idempotency_key, "pay-1");
+  EXPECT_EQ(p.created_at, TimePoint(Millis(5000)));
+  EXPECT_EQ(p.updated_at, p.created_at);
+  EXPECT_EQ(p.version, 1);
+}
+
 }  // namespace
 }  // namespace concert::domain
