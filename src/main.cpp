@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
   auto config = load_config(cli);
   if (!config) return fail_with(config.error().detail);
   platform::init_logging(config->log_level);
+  const platform::LoggingGuard logging_guard;
 
   if (*events) {
     auto ok = bootstrap::consume_events(*config, consume);

@@ -151,11 +151,13 @@ domain::Result<void> serve(const platform::Config& config) {
   });
 
   ioc.run();  // accepts; returns once stop() has drained the connections (the server runs them)
+  // A pool task resumes its request on that connection's io_context and still
+  // holds it for a moment after: the tasks end before the server's contexts do.
+  pool.finish();
   server.reset();
 
   // In-flight requests are answered; now stop the workers and flush the outbox.
   workers.clear();
-  pool.stop();
   try {
     // Only the relay's lease holder flushes, so two relays never publish at once.
     if (config.workers.contains("relay") && adapters->lease->hold("relay", instance_id, std::chrono::seconds(5))) {
@@ -167,7 +169,6 @@ domain::Result<void> serve(const platform::Config& config) {
     spdlog::warn("final outbox flush failed (events stay queued for the next start): {}", e.what());
   }
   platform::log_json(spdlog::level::info, {{"msg", "stopped"}});
-  platform::flush_logs();
   return {};
 }
 

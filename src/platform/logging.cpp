@@ -108,6 +108,11 @@ void init_logging(const std::string& level) {
 
 void flush_logs() { spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& l) { l->flush(); }); }
 
+LoggingGuard::~LoggingGuard() {
+  flush_logs();
+  spdlog::shutdown();  // joins the flusher, drops the registry's loggers
+}
+
 void log_json(spdlog::level::level_enum level, const nlohmann::json& fields) {
   if (!line_logger().should_log(level)) return;
   nlohmann::ordered_json members = nlohmann::ordered_json::object();

@@ -20,8 +20,17 @@ void log_json(spdlog::level::level_enum level, const nlohmann::json& fields);
 // braces), for the access log: one line per request, no JSON tree built.
 void log_json_fields(spdlog::level::level_enum level, std::string_view fields);
 // Lines below warn reach stdout within a second; this writes them out now (for a
-// line someone waits for, such as the listening address, and before exiting).
+// line someone waits for, such as the listening address).
 void flush_logs();
+// Ends logging before main returns: stops spdlog's flusher thread, which must not
+// outlive the loggers it flushes during static destruction, and writes out every
+// buffered line.
+struct LoggingGuard {
+  LoggingGuard() = default;
+  LoggingGuard(const LoggingGuard&) = delete;
+  LoggingGuard& operator=(const LoggingGuard&) = delete;
+  ~LoggingGuard();
+};
 
 std::string new_request_id();
 // The trace id of a W3C traceparent header (00-<32 hex>-<16 hex>-<2 hex>), or

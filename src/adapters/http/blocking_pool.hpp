@@ -46,6 +46,11 @@ class BlockingPool {
         pool_.get_executor(), [&f]() -> boost::asio::awaitable<T> { co_return f(); }, boost::asio::use_awaitable);
   }
 
+  // Waits until every task handed to the pool has run to its end, including the
+  // hand-back to its caller's executor (which it holds until then). Call once no
+  // caller is left, before destroying the executors the callers ran on.
+  void finish() { pool_.join(); }
+
   void stop() {
     pool_.stop();
     pool_.join();
