@@ -27,11 +27,21 @@ domain::Result<QueueView> QueueService::enter(const domain::UserId& user, domain
   return QueueView{entered.token, eta_for(entered.token), entered.created};
 }
 
-domain::Result<QueueView> QueueService::status(const domain::UserId& user, const std::string& token) {
+domain::Result<QueueView> QueueService::view_of(const std::optional<domain::QueueToken>& token) {
   // Someone else's token is reported exactly like an unknown one.
-  auto t = ctx_.queue.poll(token, user, ctx_.clock.now());
-  if (!t) return fail(ErrorCode::NotFound, "unknown or expired queue token");
-  return QueueView{*t, eta_for(*t), false};
+  if (!token) return fail(ErrorCode::NotFound, "unknown or expired queue token");
+  return QueueView{*token, eta_for(*token), false};
+}
+
+std::optional<domain::Result<QueueView>> QueueService::poll_from_memory(const domain::UserId& user,
+                                                                        const std::string& token) {
+  auto answer = ctx_.queue.try_poll(token, user, ctx_.clock.now());
+  if (!answer.known) return std::nullopt;
+  return view_of(answer.token);
+}
+
+domain::Result<QueueView> QueueService::status(const domain::UserId& user, const std::string& token) {
+  return view_of(ctx_.queue.poll(token, user, ctx_.clock.now()));
 }
 
 domain::Result<void> QueueService::leave(const domain::UserId& user, const std::string& token) {

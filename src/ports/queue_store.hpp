@@ -40,6 +40,12 @@ struct QueueCounts {
   std::int64_t pre_queue = 0;  // waiting fans whose order is drawn at opening
 };
 
+// What a poll can tell from memory alone.
+struct PollAnswer {
+  bool known = false;                       // false: only status() can tell (a cold start, say)
+  std::optional<domain::QueueToken> token;  // when known: the state, or empty if not live
+};
+
 class QueueStore {
  public:
   virtual ~QueueStore() = default;
@@ -47,11 +53,16 @@ class QueueStore {
   // enter before opening (`pre_open`) wait unordered until shuffle_pre_queue.
   virtual EnterResult enter(domain::Id schedule_id, const domain::UserId& user, domain::TimePoint now,
                             bool pre_open) = 0;
-  // A fan's poll: the token's state, or empty if it is unknown, not `user`'s, or
-  // no longer live. May lag moves made on other instances by a moment (SPEC §2a:
-  // a poll costs no round trip). Counts as a poll for the idle timeout.
-  virtual std::optional<domain::QueueToken> poll(const std::string& token, const domain::UserId& user,
-                                                 domain::TimePoint now) = 0;
+  // A fan's poll from memory: the token's state, or empty if it is unknown, not
+  // `user`'s, or no longer live. May lag moves made on other instances by a
+  // moment (SPEC §2a: a poll costs no round trip). Never blocks: the IO threads
+  // call it. Counts as a poll for the idle timeout.
+  virtual PollAnswer try_poll(const std::string& token, const domain::UserId& user, domain::TimePoint now) = 0;
+  // try_poll, else status(): may block on the network (blocking-pool threads only).
+  std::optional<domain::QueueToken> poll(const std::string& token, const domain::UserId& user, domain::TimePoint now) {
+    auto answer = try_poll(token, user, now);
+    return answer.known ? answer.token : status(token, user, now);
+  }
   // The token's state as the store has it right now (decides who may hold seats).
   virtual std::optional<domain::QueueToken> status(const std::string& token, const domain::UserId& user,
                                                    domain::TimePoint now) = 0;

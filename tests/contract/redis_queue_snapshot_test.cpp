@@ -38,8 +38,10 @@ class RedisQueueSnapshotTest : public RedisFixture {
 TEST_F(RedisQueueSnapshotTest, PollsLagAnotherInstancesMovesUntilTheNextRefresh) {
   const auto first = a->enter(kSchedule, "fan1", t0, false).token.token;
   const auto second = a->enter(kSchedule, "fan2", t0, false).token.token;
-  EXPECT_EQ(b->poll(first, "fan1", t0)->position, 1);  // B's first poll: asks Redis, starts a snapshot
+  EXPECT_FALSE(b->try_poll(first, "fan1", t0).known);  // B knows nothing yet: only Redis can tell
+  EXPECT_EQ(b->poll(first, "fan1", t0)->position, 1);  // so poll asks Redis (off the IO thread)
   refresh_b(t0);
+  EXPECT_TRUE(b->try_poll(first, "fan1", t0).known);  // from now on, memory answers
   ASSERT_EQ(a->promote(kSchedule, 1, t0, 60s).size(), 1u);
 
   auto stale = b->poll(first, "fan1", t0);  // from memory: B has not seen the promotion yet

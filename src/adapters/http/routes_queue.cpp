@@ -25,13 +25,19 @@ void add_queue_routes(Router& router, ApiContext& ctx) {
                 };
                 co_return co_await on_pool(ctx, work);
               }});
-  // The poll of a rush: answered on the IO thread from memory (SPEC §2a; the
-  // Redis queue's serving snapshot asks Redis only for what it cannot know yet).
+  // The poll of a rush: answered on the IO thread from memory (SPEC §2a); what
+  // the Redis queue's serving snapshot cannot know yet goes to the pool.
   router.add({"GET", "/api/v1/queue/status", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 const auto token = queue_token(call);
                 if (token.empty()) co_return problem(400, "invalid-input", "a Queue-Token header is required");
-                co_return render(ctx.app.queue.status(call.user.sub, token),
-                                 [](const app::QueueView& v) { return queue_view(200, v); });
+                const auto view = [](const app::QueueView& v) { return queue_view(200, v); };
+                if (auto answered = ctx.app.queue.poll_from_memory(call.user.sub, token)) {
+                  co_return render(*answered, view);
+                }
+                const Work work = [&ctx, user = call.user.sub, token, view] {
+                  return render(ctx.app.queue.status(user, token), view);
+                };
+                co_return co_await on_pool(ctx, work);
               }});
   router.add({"DELETE", "/api/v1/queue", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 const auto token = queue_token(call);

@@ -80,9 +80,9 @@ void InprocQueueStore::shuffle_pre_queue(domain::Id schedule_id, std::uint64_t s
   draw_pre_queue(line(schedule_id), seed);
 }
 
-std::optional<domain::QueueToken> InprocQueueStore::poll(const std::string& token, const domain::UserId& user,
-                                                         domain::TimePoint now) {
-  return status(token, user, now);  // already memory only, and never behind
+ports::PollAnswer InprocQueueStore::try_poll(const std::string& token, const domain::UserId& user,
+                                             domain::TimePoint now) {
+  return {true, status(token, user, now)};  // already memory only, and never behind
 }
 
 std::optional<domain::QueueToken> InprocQueueStore::status(const std::string& token, const domain::UserId& user,

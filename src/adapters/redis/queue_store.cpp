@@ -123,10 +123,10 @@ ports::EnterResult RedisQueueStore::enter(domain::Id schedule_id, const domain::
   return {token_from(d, schedule_id, signer_), d.elements.at(7).str == "1"};
 }
 
-std::optional<domain::QueueToken> RedisQueueStore::poll(const std::string& token, const domain::UserId& user,
-                                                        domain::TimePoint now) {
+ports::PollAnswer RedisQueueStore::try_poll(const std::string& token, const domain::UserId& user,
+                                            domain::TimePoint now) {
   const auto ticket = signer_.verify(token, user);
-  if (!ticket) return std::nullopt;
+  if (!ticket) return {true, std::nullopt};
   ServingSnapshot::Answer answer;
   {
     std::lock_guard lock(snapshots_mutex_);
@@ -138,8 +138,8 @@ std::optional<domain::QueueToken> RedisQueueStore::poll(const std::string& token
     }
   }
   using Verdict = ServingSnapshot::Verdict;
-  if (answer.verdict == Verdict::Ask) return status(token, user, now);
-  if (answer.verdict == Verdict::Gone) return std::nullopt;
+  if (answer.verdict == Verdict::Ask) return {false, std::nullopt};
+  if (answer.verdict == Verdict::Gone) return {true, std::nullopt};
   domain::QueueToken t;
   t.token = token;
   t.schedule_id = ticket->schedule_id;
@@ -150,7 +150,7 @@ std::optional<domain::QueueToken> RedisQueueStore::poll(const std::string& token
   } else if (answer.verdict == Verdict::Waiting) {
     t.position = answer.position;
   }
-  return t;
+  return {true, std::move(t)};
 }
 
 std::optional<domain::QueueToken> RedisQueueStore::status(const std::string& token, const domain::UserId& user,

@@ -37,8 +37,7 @@ class RedisQueueStore final : public ports::QueueStore {
 
   ports::EnterResult enter(domain::Id schedule_id, const domain::UserId& user, domain::TimePoint now,
                            bool pre_open) override;
-  std::optional<domain::QueueToken> poll(const std::string& token, const domain::UserId& user,
-                                         domain::TimePoint now) override;
+  ports::PollAnswer try_poll(const std::string& token, const domain::UserId& user, domain::TimePoint now) override;
   std::optional<domain::QueueToken> status(const std::string& token, const domain::UserId& user,
                                            domain::TimePoint now) override;
   bool leave(const std::string& token, const domain::UserId& user) override;
