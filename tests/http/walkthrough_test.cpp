@@ -50,6 +50,32 @@ TEST_F(Walkthrough, EnterPollHoldPayRead) {
   EXPECT_EQ(payment.json()["status"], "APPROVED");
 }
 
+// Catalogue reads are kept for a second, but this instance's own admin writes
+// show at once.
+TEST_F(Walkthrough, TheCatalogueShowsThisInstancesAdminWritesAtOnce) {
+  ASSERT_EQ(client->get("/api/v1/concerts").json()["items"].size(), 1u);  // now kept
+  EXPECT_EQ(client->get("/api/v1/concerts/2").status, 404);                // kept too
+  auto created = client->post("/api/v1/admin/concerts", R"({"title":"Encore"})", admin());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto id = std::to_string(created.json()["id"].get<std::int64_t>());
+  EXPECT_EQ(client->get("/api/v1/concerts").json()["items"].size(), 2u);
+  EXPECT_EQ(client->get("/api/v1/concerts/" + id).status, 200);
+  EXPECT_EQ(client->get("/api/v1/concerts/" + id + "/schedules").json()["items"].size(), 0u);
+  auto schedule = client->post("/api/v1/admin/concerts/" + id + "/schedules",
+                               R"({"startsAt":"2031-01-01T00:00:00Z","salesOpenAt":"2020-01-01T00:00:00Z",
+                                   "salesCloseAt":"2031-01-01T00:00:00Z",
+                                   "sections":[{"name":"A","grade":"R","price":1000,"rows":1,"seatsPerRow":2}]})",
+                               admin());
+  ASSERT_EQ(schedule.status, 201) << schedule.body;
+  auto listed = client->get("/api/v1/concerts/" + id + "/schedules").json()["items"];
+  ASSERT_EQ(listed.size(), 1u);
+  const auto schedule_id = std::to_string(schedule.json()["id"].get<std::int64_t>());
+  auto tuned = client->request("PATCH", "/api/v1/admin/schedules/" + schedule_id + "/queue", R"({"maxActive":7})",
+                               admin());
+  ASSERT_EQ(tuned.status, 200) << tuned.body;
+  EXPECT_EQ(client->get("/api/v1/concerts/" + id + "/schedules").json()["items"][0], tuned.json());
+}
+
 TEST_F(Walkthrough, OperationalEndpointsAnswer) {
   EXPECT_EQ(client->get("/healthz").status, 200);
   EXPECT_EQ(client->get("/readyz").status, 200);

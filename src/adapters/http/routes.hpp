@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "adapters/http/blocking_pool.hpp"
+#include "adapters/http/response_cache.hpp"
 #include "adapters/http/router.hpp"
 #include "app/services.hpp"
 #include "platform/metrics.hpp"
@@ -18,6 +19,8 @@ struct ApiContext {
   platform::Registry& metrics;
   std::function<bool()> ready;  // dependencies reachable (for /readyz)
   std::string pg_webhook_secret;  // verifies POST /webhooks/pg; empty: every callback is refused
+  // GET /concerts, /concerts/{id}, /concerts/{id}/schedules; the admin routes invalidate it.
+  std::shared_ptr<ResponseCache> catalogue = std::make_shared<ResponseCache>(std::chrono::seconds(1), 1024);
 };
 
 void add_catalog_routes(Router& router, ApiContext& ctx);

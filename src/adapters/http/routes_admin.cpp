@@ -87,6 +87,12 @@ domain::Result<std::int64_t> after_cursor(const Request& request) {
   return std::stoll(query.substr(6));
 }
 
+// A successful write changed the catalogue: this instance's cached reads go.
+Response changed_catalogue(ApiContext& ctx, Response answer) {
+  if (answer.status >= 200 && answer.status < 300) ctx.catalogue->invalidate();
+  return answer;
+}
+
 }  // namespace
 
 void add_admin_routes(Router& router, ApiContext& ctx) {
@@ -96,8 +102,9 @@ void add_admin_routes(Router& router, ApiContext& ctx) {
                 auto title = get_string(*body, "title", 200);
                 if (!title) co_return problem(title.error());
                 const Work work = [&ctx, title = *title] {
-                  return render(ctx.app.admin.create_concert(title),
-                                [](const domain::Concert& c) { return json_response(201, app::to_json(c)); });
+                  return changed_catalogue(ctx, render(ctx.app.admin.create_concert(title), [](const domain::Concert& c) {
+                                             return json_response(201, app::to_json(c));
+                                           }));
                 };
                 co_return co_await on_pool(ctx, work);
               }});
@@ -108,8 +115,10 @@ void add_admin_routes(Router& router, ApiContext& ctx) {
                 auto request = parse_schedule(*body, ctx.app.ctx.settings.default_queue);
                 if (!request) co_return problem(request.error());
                 const Work work = [&ctx, id = call.ids[0], request = *request] {
-                  return render(ctx.app.admin.create_schedule(id, request),
-                                [](const domain::Schedule& s) { return json_response(201, app::to_json(s)); });
+                  return changed_catalogue(ctx, render(ctx.app.admin.create_schedule(id, request),
+                                                       [](const domain::Schedule& s) {
+                                                         return json_response(201, app::to_json(s));
+                                                       }));
                 };
                 co_return co_await on_pool(ctx, work);
               }});
@@ -122,8 +131,9 @@ void add_admin_routes(Router& router, ApiContext& ctx) {
                   if (!schedule) return problem(404, "not-found", "no schedule " + std::to_string(id));
                   auto q = merge_queue(body, schedule->queue);
                   if (!q) return problem(q.error());
-                  return render(ctx.app.admin.tune_queue(id, *q),
-                                [](const domain::Schedule& s) { return json_response(200, app::to_json(s)); });
+                  return changed_catalogue(ctx, render(ctx.app.admin.tune_queue(id, *q), [](const domain::Schedule& s) {
+                                             return json_response(200, app::to_json(s));
+                                           }));
                 };
                 co_return co_await on_pool(ctx, work);
               }});

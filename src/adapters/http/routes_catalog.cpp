@@ -4,21 +4,37 @@
 
 namespace concert::http {
 
+namespace {
+
+// A catalogue answer from ctx.catalogue, on the IO thread; only a miss renders
+// it from the database, on the pool.
+boost::asio::awaitable<Response> cached(ApiContext& ctx, const Call& call, const Work& render_answer) {
+  const auto key = call.request.path();
+  if (auto hit = ctx.catalogue->get(key)) co_return std::move(*hit);
+  const Work work = [&ctx, &key, &render_answer] {
+    const auto generation = ctx.catalogue->generation();
+    return ctx.catalogue->put(key, generation, render_answer());
+  };
+  co_return co_await on_pool(ctx, work);
+}
+
+}  // namespace
+
 void add_catalog_routes(Router& router, ApiContext& ctx) {
-  router.add({"GET", "/api/v1/concerts", Access::Public, [&ctx](Call&) -> boost::asio::awaitable<Response> {
+  router.add({"GET", "/api/v1/concerts", Access::Public, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 const Work work = [&ctx] {
                   nlohmann::json items = nlohmann::json::array();
                   for (const auto& c : ctx.app.catalog.concerts()) items.push_back(app::to_json(c));
                   return json_response(200, {{"items", items}});
                 };
-                co_return co_await on_pool(ctx, work);
+                co_return co_await cached(ctx, call, work);
               }});
   router.add({"GET", "/api/v1/concerts/{id}", Access::Public, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 const Work work = [&ctx, id = call.ids[0]] {
                   return render(ctx.app.catalog.concert(id),
                                 [](const domain::Concert& c) { return json_response(200, app::to_json(c)); });
                 };
-                co_return co_await on_pool(ctx, work);
+                co_return co_await cached(ctx, call, work);
               }});
   router.add({"GET", "/api/v1/concerts/{id}/schedules", Access::Public, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 const Work work = [&ctx, id = call.ids[0]] {
@@ -28,7 +44,7 @@ void add_catalog_routes(Router& router, ApiContext& ctx) {
                     return json_response(200, {{"items", items}});
                   });
                 };
-                co_return co_await on_pool(ctx, work);
+                co_return co_await cached(ctx, call, work);
               }});
   router.add({"GET", "/api/v1/schedules/{id}/seats", Access::Public,
               [&ctx](Call& call) -> boost::asio::awaitable<Response> {
