@@ -45,11 +45,34 @@ TEST_F(RedisSeatMapCacheTest, AMapRenderedBeforeAnInvalidationIsNotStored) {
   adapters::redis::RedisSeatMapCache a(*redis, 300ms), b(*redis_b, 300ms);
   const auto generation = a.generation(9);
   b.invalidate(9);  // a seat changed while `a` was rendering
+  ASSERT_TRUE(b.flush());
   a.put(9, generation, map("\"stale\""));
   EXPECT_EQ(a.get(9), nullptr);
   EXPECT_EQ(b.load(9), nullptr);
   a.put(9, a.generation(9), map("\"fresh\""));
   EXPECT_EQ(b.load(9)->etag, "\"fresh\"");
+}
+
+// Between an invalidation and its arrival in Redis, the instance that made it
+// stays off the shared copy (which may predate its change) and keeps nothing.
+TEST_F(RedisSeatMapCacheTest, UntilItsInvalidationLandsAnInstanceReadsItsOwnWrites) {
+  adapters::redis::RedisSeatMapCache a(*redis, 300ms, /*flush_in_background=*/false), b(*redis_b, 300ms);
+  a.put(4, a.generation(4), map("\"v1\""));
+  const auto rendering_since = a.generation(4);
+  a.invalidate(4);  // a hold committed here; Redis has not heard of it yet
+  EXPECT_EQ(a.get(4), nullptr);
+  EXPECT_EQ(a.load(4), nullptr);            // not the shared copy: render from the database
+  EXPECT_EQ(b.load(4)->etag, "\"v1\"");  // the others: stale for a moment
+  a.put(4, rendering_since, map("\"old\""));  // began before the change: not kept
+  EXPECT_EQ(a.get(4), nullptr);
+  a.put(4, a.generation(4), map("\"v2\""));  // began after it: kept here, not shared yet
+  EXPECT_EQ(a.get(4)->etag, "\"v2\"");
+  ASSERT_TRUE(a.flush());
+  adapters::redis::RedisSeatMapCache c(*redis_b, 300ms);  // an instance with no near copy
+  EXPECT_EQ(c.load(4), nullptr);                          // the shared copy is gone
+  a.put(4, a.generation(4), map("\"v3\""));
+  EXPECT_EQ(a.get(4)->etag, "\"v3\"");
+  EXPECT_EQ(c.load(4)->etag, "\"v3\"");
 }
 
 }  // namespace
