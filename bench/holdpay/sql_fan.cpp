@@ -47,7 +47,7 @@ tl::expected<domain::Reservation, std::string> hold(SqlSession& session, const S
       return tl::unexpected(std::string("hold: seat not AVAILABLE"));
     }
   }
-  r.id = tx->insert_reservation(r);
+  r.id = tx->insert_reservation(r).value();
   if (session.hold_seat(*tx, r.schedule_id, fan.seat.id, r.id, r.expires_at) != 1) {
     return tl::unexpected(std::string("hold: seat not AVAILABLE"));
   }

@@ -90,7 +90,11 @@ domain::Result<domain::Reservation> Reservations::hold(const HoldRequest& reques
     r.expires_at = now + ctx_.settings.hold_ttl;
     r.idempotency_key = request.idempotency_key;
     r.version = 1;
-    r.id = tx.insert_reservation(r);
+    const auto id = tx.insert_reservation(r);
+    // The key already made a reservation whose stored answer is gone (purged, or
+    // a caller without one): the same key cannot make a second.
+    if (!id) return fail(ErrorCode::KeyReused, "this Idempotency-Key already made another reservation");
+    r.id = *id;
     // The database decides: only rows still AVAILABLE change. Fewer rows than
     // asked means someone else won a seat; the error rolls everything back.
     if (tx.hold_seats(request.schedule_id, r.seat_ids, r.id, r.expires_at) != static_cast<int>(r.seat_ids.size())) {

@@ -96,8 +96,10 @@ class Tx {
   virtual int release_seats(domain::Id reservation_id, domain::SeatStatus from) = 0;
 
   // --- reservations ------------------------------------------------------------
-  // Inserts with status HELD, version 1, and its seat list; returns the new id.
-  virtual domain::Id insert_reservation(const domain::Reservation& r) = 0;
+  // Inserts with status HELD, version 1, and its seat list; returns the new id, or
+  // nothing when this user's idempotency key already names a reservation (which
+  // stays as it is).
+  virtual std::optional<domain::Id> insert_reservation(const domain::Reservation& r) = 0;
   virtual std::optional<domain::Reservation> find_reservation(domain::Id id) = 0;
   virtual std::optional<domain::Reservation> find_reservation_by_key(const domain::UserId& user,
                                                                      const std::string& idempotency_key) = 0;

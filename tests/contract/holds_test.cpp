@@ -56,6 +56,24 @@ TEST_P(Holds, OnlyAnActiveTokenOfThatScheduleAndUserMayHold) {
   expect_invariants({s.id, other.id});
 }
 
+// Once its stored answer is gone (purged after a day, or a caller that keeps
+// none), a key that made a reservation cannot make another: a clear refusal,
+// nothing held. (The property test found the database error this used to be.)
+TEST_P(Holds, AKeyThatMadeAReservationCannotMakeAnother) {
+  auto s = f->make_schedule(20);
+  auto ids = first_seats(*f, s.id, 3);
+  auto token = f->admit("alice", s.id);
+  auto first = f->services->reservations.hold({"alice", s.id, {ids[0]}, token, "same"});
+  ASSERT_TRUE(first) << first.error().detail;
+  auto again = f->services->reservations.hold({"alice", s.id, {ids[1], ids[2]}, token, "same"});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::KeyReused);
+  EXPECT_EQ(seat(s.id, ids[1]).status, SeatStatus::Available);
+  EXPECT_EQ(seat(s.id, ids[2]).status, SeatStatus::Available);
+  EXPECT_TRUE(f->services->reservations.hold({"bob", s.id, {ids[1]}, f->admit("bob", s.id), "same"}));  // per user
+  expect_invariants({s.id});
+}
+
 TEST_P(Holds, AllOrNothingWhenOneSeatIsTaken) {
   auto s = f->make_schedule(20);
   auto ids = first_seats(*f, s.id, 3);

@@ -72,7 +72,7 @@ class SqliteStoreTest : public ::testing::Test {
     r.created_at = t0;
     r.expires_at = t0 + 5min;
     r.idempotency_key = key;
-    return tx.insert_reservation(r);
+    return tx.insert_reservation(r).value();
   }
 
   std::vector<domain::Seat> seats_now(std::vector<Id> ids) {
@@ -276,9 +276,16 @@ TEST_F(SqliteStoreTest, ReservationRoundTripAndTransitions) {
 
 TEST_F(SqliteStoreTest, SameIdempotencyKeyForOneUserIsRefusedByTheSchema) {
   auto tx = store_->begin(TxMode::Write);
-  add_reservation(*tx, "alice", {seats_[0]}, "same");
+  const Id first = add_reservation(*tx, "alice", {seats_[0]}, "same");
   EXPECT_NO_THROW(add_reservation(*tx, "bob", {seats_[1]}, "same"));
-  EXPECT_ANY_THROW(add_reservation(*tx, "alice", {seats_[2]}, "same"));
+  domain::Reservation again;
+  again.schedule_id = schedule_;
+  again.user_id = "alice";
+  again.seat_ids = {seats_[2]};
+  again.idempotency_key = "same";
+  EXPECT_FALSE(tx->insert_reservation(again));  // nothing inserted, the first one untouched
+  EXPECT_EQ(tx->find_reservation_by_key("alice", "same")->id, first);
+  EXPECT_EQ(tx->find_reservation(first)->seat_ids, (std::vector<Id>{seats_[0]}));
 }
 
 TEST_F(SqliteStoreTest, ClaimForPaymentIsExclusive) {

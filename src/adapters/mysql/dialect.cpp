@@ -31,6 +31,7 @@ const sql::Dialect& mysql_dialect() {
         "WHERE s.status = 'AVAILABLE'";
     d.insert_idempotency = "INSERT IGNORE " IDEMPOTENCY_INSERT_VALUES;
     d.insert_payment = "INSERT IGNORE " PAYMENT_INSERT_VALUES;
+    d.insert_reservation = "INSERT IGNORE " RESERVATION_INSERT_VALUES;
     d.purge_idempotency = "DELETE FROM idempotency_keys WHERE completed = 1 AND created_at < ? LIMIT ?";
     d.mark_published =
         "UPDATE outbox o JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) AS j ON o.id = j.id "

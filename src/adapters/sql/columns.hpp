@@ -15,6 +15,9 @@
                       "WHERE rs.reservation_id = reservations.id)"
 // What follows each dialect's own "INSERT IGNORE" / "INSERT OR IGNORE": a row a
 // UNIQUE key may already hold is left as it is.
+#define RESERVATION_INSERT_VALUES                                                                            \
+  "INTO reservations (schedule_id, user_id, status, amount, created_at, expires_at, idempotency_key, version) " \
+  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 #define PAYMENT_INSERT_VALUES                                                                                   \
   "INTO payments_main (reservation_id, user_id, amount, status, idempotency_key, created_at, updated_at, version) " \
   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"

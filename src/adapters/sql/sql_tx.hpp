@@ -47,7 +47,7 @@ class SqlTx final : public ports::Tx {
   int retake_seats(std::span<const domain::Id> ids, domain::Id reservation_id) override;
   int release_seats(domain::Id reservation_id, domain::SeatStatus from) override;
 
-  domain::Id insert_reservation(const domain::Reservation& r) override;
+  std::optional<domain::Id> insert_reservation(const domain::Reservation& r) override;
   std::optional<domain::Reservation> find_reservation(domain::Id id) override;
   std::optional<domain::Reservation> find_reservation_by_key(const domain::UserId& user,
                                                              const std::string& idempotency_key) override;
@@ -254,11 +254,12 @@ int SqlTx<Connection>::release_seats(Id reservation_id, domain::SeatStatus from)
 // --- reservations --------------------------------------------------------------------
 
 template <typename Connection>
-Id SqlTx<Connection>::insert_reservation(const domain::Reservation& r) {
+std::optional<Id> SqlTx<Connection>::insert_reservation(const domain::Reservation& r) {
   auto st = conn_.prepare(sql_.insert_reservation);
   st.bind_all(r.schedule_id, r.user_id, to_string(r.status), r.amount, ms(r.created_at), ms(r.expires_at),
               r.idempotency_key, r.version)
       .run();
+  if (st.changes() == 0) return std::nullopt;
   const Id id = st.last_insert_id();
   for (auto seat : r.seat_ids) {
     auto link = conn_.prepare(sql_.insert_reservation_seat);

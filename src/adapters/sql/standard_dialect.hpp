@@ -31,10 +31,6 @@ inline Dialect standard_dialect() {
   d.release_seats =
       "UPDATE seats SET status = 'AVAILABLE', reservation_id = NULL, hold_expires_at = NULL, version = version + 1 "
       "WHERE reservation_id = ? AND status = ?";
-  d.insert_reservation =
-      "INSERT INTO reservations (schedule_id, user_id, status, amount, created_at, expires_at, idempotency_key, "
-      "version) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
   d.insert_reservation_seat = "INSERT INTO reservation_seats (reservation_id, seat_id) VALUES (?, ?)";
   d.find_reservation = "SELECT " RESERVATION_WITH_SEATS_COLUMNS " FROM reservations WHERE id = ?";
   d.find_reservation_by_key =

@@ -25,6 +25,7 @@ const sql::Dialect& sqlite_dialect() {
         "WHERE id IN (SELECT value FROM json_each(?1)) AND +status = 'AVAILABLE'";
     d.insert_idempotency = "INSERT OR IGNORE " IDEMPOTENCY_INSERT_VALUES;
     d.insert_payment = "INSERT OR IGNORE " PAYMENT_INSERT_VALUES;
+    d.insert_reservation = "INSERT OR IGNORE " RESERVATION_INSERT_VALUES;
     d.purge_idempotency =
         "DELETE FROM idempotency_keys WHERE rowid IN "
         "(SELECT rowid FROM idempotency_keys WHERE completed = 1 AND created_at < ? LIMIT ?)";
