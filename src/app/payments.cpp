@@ -1,5 +1,7 @@
 #include "app/payments.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <stdexcept>
 
 #include "app/outbox.hpp"
@@ -142,7 +144,13 @@ domain::Result<PaymentView> Payments::settle_approved(const PaymentView& started
   if (!settled && settled.error().code == ErrorCode::HoldExpired) return void_late(payment, gateway_tx_id, key);
   if (settled) {
     ctx_.seat_maps.invalidate(settled->reservation.schedule_id);
-    ctx_.queue.mark_used(settled->reservation.schedule_id, settled->reservation.user_id);
+    // The payment is committed: its answer must not depend on freeing the fan's
+    // queue slot. If the queue store is away, the token's active_ttl frees it.
+    try {
+      ctx_.queue.mark_used(settled->reservation.schedule_id, settled->reservation.user_id);
+    } catch (const ports::StoreUnavailable& e) {
+      spdlog::warn("payment {} approved; the queue slot stays until its token expires: {}", payment.id, e.what());
+    }
     ctx_.kpis.payments_approved.inc();
   }
   return settled;

@@ -299,6 +299,52 @@ TEST_P(Payments, ALateApprovalReportWhoseSeatWasTakenIsVoidedAndRefunded) {
   expect_invariants({s.id});
 }
 
+// The queue store (Redis) goes away between the payment's commit and the freeing
+// of the fan's queue slot: the payment still answers with its approval.
+class QueueAwayAfterCommit final : public ports::QueueStore {
+ public:
+  explicit QueueAwayAfterCommit(ports::QueueStore& inner) : inner_(inner) {}
+  ports::EnterResult enter(domain::Id s, const domain::UserId& u, domain::TimePoint now, bool pre) override {
+    return inner_.enter(s, u, now, pre);
+  }
+  ports::PollAnswer try_poll(const std::string& t, const domain::UserId& u, domain::TimePoint now) override {
+    return inner_.try_poll(t, u, now);
+  }
+  std::optional<domain::QueueToken> status(const std::string& t, const domain::UserId& u,
+                                           domain::TimePoint now) override {
+    return inner_.status(t, u, now);
+  }
+  bool leave(const std::string& t, const domain::UserId& u) override { return inner_.leave(t, u); }
+  void mark_used(domain::Id, const domain::UserId&) override { throw ports::StoreUnavailable("the queue store is away"); }
+  void shuffle_pre_queue(domain::Id s, std::uint64_t seed) override { inner_.shuffle_pre_queue(s, seed); }
+  std::vector<domain::QueueToken> promote(domain::Id s, int n, domain::TimePoint now, domain::Millis ttl) override {
+    return inner_.promote(s, n, now, ttl);
+  }
+  int expire(domain::Id s, domain::TimePoint now, domain::Millis idle) override { return inner_.expire(s, now, idle); }
+  ports::QueueCounts counts(domain::Id s) override { return inner_.counts(s); }
+  int admitted_since(domain::Id s, domain::TimePoint since) override { return inner_.admitted_since(s, since); }
+  std::vector<ports::Admission> admissions(domain::Id s, std::int64_t after, int limit) override {
+    return inner_.admissions(s, after, limit);
+  }
+
+ private:
+  ports::QueueStore& inner_;
+};
+
+TEST_P(Payments, AnApprovedPaymentAnswersEvenIfItsQueueSlotCannotBeFreed) {
+  auto s = f->make_schedule(20);
+  auto r = f->hold("alice", s.id, seats(s.id, 0, 1));
+  QueueAwayAfterCommit queue(*f->queue);
+  app::AppContext ctx{*f->store, queue, *f->seat_maps, *f->seat_locks, *f->gateway, f->clock, f->ctx->settings, f->kpis};
+  app::Payments payments(ctx);
+  auto paid = payments.pay({"alice", r.id, "k"});
+  ASSERT_TRUE(paid) << paid.error().detail;
+  EXPECT_EQ(paid->payment.status, PaymentStatus::Approved);
+  EXPECT_EQ(only_payment_of(r.id).status, PaymentStatus::Approved);
+  EXPECT_EQ(ledger_charges(), 1);
+  expect_invariants({s.id});
+}
+
 TEST_P(Payments, RefundReleasesTheSeatsOnce) {
   auto s = f->make_schedule(20);
   auto ids = seats(s.id, 0, 1);
