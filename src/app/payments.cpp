@@ -20,6 +20,8 @@ namespace {
 std::string charge_key(domain::Id payment_id) { return "pay-" + std::to_string(payment_id); }
 std::string refund_key(domain::Id payment_id) { return "refund-" + std::to_string(payment_id); }
 
+PaymentView view_of(ports::Tx& tx, const domain::Payment& p) { return {p, *tx.find_reservation(p.reservation_id)}; }
+
 // The answer a finished payment gives when its key is used again.
 domain::Result<domain::Payment> outcome_of(const domain::Payment& p) {
   switch (p.status) {
@@ -160,21 +162,10 @@ domain::Result<PaymentView> Payments::void_late(const domain::Payment& payment, 
                                                 Keyed<PaymentView>* key) {
   const domain::Result<PaymentView> answer = fail(
       ErrorCode::HoldExpired, "the hold expired before the approval and its seats were taken; the charge was refunded");
-  const auto now = ctx_.clock.now();
-  bool by_another = false;
-  auto voided = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
-    by_another = !tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Voided, gateway_tx_id, now);
-    if (by_another) return settled_elsewhere(tx, payment.id, key);
-    auto p = *tx.find_payment(payment.id);
-    record(tx, p, "PaymentVoided", now);
-    tx.clear_payment_claim(p.reservation_id, p.id);
-    settle_key(key, tx, answer);
-    return PaymentView{p, *tx.find_reservation(p.reservation_id)};
-  });
-  if (!voided || by_another) return voided;
+  const auto closed = close_unpaid(payment, PaymentStatus::Voided, gateway_tx_id, "PaymentVoided", answer, key);
+  if (!closed.result || closed.by_another) return closed.result;
   // The money goes back: the approval could not be honoured.
   ctx_.gateway.refund(refund_key(payment.id), gateway_tx_id, payment.amount);
-  ctx_.kpis.payments_failed.inc();
   return answer;
 }
 
@@ -182,28 +173,34 @@ domain::Result<PaymentView> Payments::settle_declined(const domain::Payment& pay
                                                       const ports::GatewayResult& result, Keyed<PaymentView>* key) {
   const domain::Result<PaymentView> answer =
       fail(ErrorCode::PaymentDeclined, "the payment was declined: " + result.reason);
+  const auto closed =
+      close_unpaid(payment, PaymentStatus::Declined, result.gateway_tx_id, "PaymentDeclined", answer, key);
+  if (!closed.result || closed.by_another) return closed.result;
+  return answer;
+}
+
+Payments::Unpaid Payments::close_unpaid(const domain::Payment& payment, PaymentStatus to,
+                                        const std::string& gateway_tx_id, const char* event,
+                                        const domain::Result<PaymentView>& answer, Keyed<PaymentView>* key) {
   const auto now = ctx_.clock.now();
   bool by_another = false;
-  auto declined = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
-    by_another = !tx.transition_payment(payment.id, PaymentStatus::Pending, PaymentStatus::Declined,
-                                        result.gateway_tx_id, now);
+  auto closed = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
+    by_another = !tx.transition_payment(payment.id, PaymentStatus::Pending, to, gateway_tx_id, now);
     if (by_another) return settled_elsewhere(tx, payment.id, key);
     auto p = *tx.find_payment(payment.id);
-    record(tx, p, "PaymentDeclined", now);
+    record(tx, p, event, now);
     tx.clear_payment_claim(p.reservation_id, p.id);
     settle_key(key, tx, answer);
-    return PaymentView{p, *tx.find_reservation(p.reservation_id)};
+    return view_of(tx, p);
   });
-  if (!declined || by_another) return declined;
-  ctx_.kpis.payments_failed.inc();
-  return answer;
+  if (closed && !by_another) ctx_.kpis.payments_failed.inc();
+  return {std::move(closed), by_another};
 }
 
 domain::Result<PaymentView> Payments::settled_elsewhere(ports::Tx& tx, domain::Id payment_id,
                                                         Keyed<PaymentView>* key) {
-  const auto answer = outcome_of(*tx.find_payment(payment_id)).map([&tx](const domain::Payment& p) {
-    return PaymentView{p, *tx.find_reservation(p.reservation_id)};
-  });
+  const auto answer =
+      outcome_of(*tx.find_payment(payment_id)).map([&tx](const domain::Payment& p) { return view_of(tx, p); });
   settle_key(key, tx, answer);
   return answer;
 }
@@ -213,7 +210,7 @@ domain::Result<PaymentView> Payments::apply_gateway_report(const GatewayReport& 
     auto tx = ctx_.store.begin(ports::TxMode::Read);
     auto p = tx->find_payment(report.payment_id);
     if (!p) return std::nullopt;
-    return PaymentView{*p, *tx->find_reservation(p->reservation_id)};
+    return view_of(*tx, *p);
   };
   auto current = read();
   if (!current) return fail(ErrorCode::NotFound, "no payment " + std::to_string(report.payment_id));

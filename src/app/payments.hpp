@@ -59,6 +59,16 @@ class Payments {
                                               Keyed<PaymentView>* key);
   domain::Result<PaymentView> void_late(const domain::Payment& payment, const std::string& gateway_tx_id,
                                         Keyed<PaymentView>* key);
+  // A PENDING payment that will not be paid goes to `to` (DECLINED, or VOIDED
+  // for a late approval) with its event; its claim on the reservation is released
+  // and `answer` stored for its key. `by_another`: another settler had already
+  // moved it, and `result` is that outcome.
+  struct Unpaid {
+    domain::Result<PaymentView> result;
+    bool by_another = false;
+  };
+  Unpaid close_unpaid(const domain::Payment& payment, domain::PaymentStatus to, const std::string& gateway_tx_id,
+                      const char* event, const domain::Result<PaymentView>& answer, Keyed<PaymentView>* key);
   // The payment left PENDING under another settler's hands (the gateway's report
   // and the charge's answer race): answers with the outcome it applied.
   domain::Result<PaymentView> settled_elsewhere(ports::Tx& tx, domain::Id payment_id, Keyed<PaymentView>* key);
