@@ -1,10 +1,9 @@
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
-
 #include "bootstrap/serve.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 
 #include "adapters/http/api.hpp"
 #include "adapters/http/server.hpp"
@@ -74,9 +73,8 @@ std::vector<std::unique_ptr<app::PeriodicWorker>> start_workers(const platform::
   }
   if (c.workers.contains("purge")) {
     auto w = std::make_shared<app::IdempotencyPurger>(ctx);
-    workers.push_back(std::make_unique<app::PeriodicWorker>("purge", std::chrono::minutes(1), [w] {
-      return w->tick() > 0;
-    }));
+    workers.push_back(
+        std::make_unique<app::PeriodicWorker>("purge", std::chrono::minutes(1), [w] { return w->tick() > 0; }));
   }
   return workers;
 }
@@ -101,8 +99,8 @@ domain::Result<void> serve(const platform::Config& config) {
 
   platform::Registry registry;
   app::Kpis kpis(registry);
-  app::AppContext ctx{*adapters->store, *adapters->queue, *adapters->seat_maps, *adapters->seat_locks, *adapters->gateway,
-                      *adapters->clock, settings_from(config), kpis};
+  app::AppContext ctx{*adapters->store,   *adapters->queue, *adapters->seat_maps,  *adapters->seat_locks,
+                      *adapters->gateway, *adapters->clock, settings_from(config), kpis};
   app::Services services(ctx);
   if (config.demo && services.admin.seed_demo()) {
     platform::log_json(spdlog::level::info, {{"msg", "seeded demo concert"}, {"schedules", 2}, {"seatsEach", 1000}});
@@ -129,18 +127,18 @@ domain::Result<void> serve(const platform::Config& config) {
   options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
   std::unique_ptr<http::HttpServer> server;
   try {
-    server = std::make_unique<http::HttpServer>(ioc, options,
-                                                [&api](http::Request r) { return api.handle(std::move(r)); });
+    server = std::make_unique<http::HttpServer>(
+        ioc, options, [&api](http::Request r) { return api.handle(std::move(r)); },
+        [&api](const http::TransportAnswer& answer, http::Response& r) { api.record_transport(answer, r); });
     server->start();
   } catch (const std::exception& e) {
-    return domain::fail(domain::ErrorCode::Unavailable,
-                        "cannot listen on " + config.listen_host + ":" + std::to_string(config.listen_port) + ": " + e.what());
+    return domain::fail(domain::ErrorCode::Unavailable, "cannot listen on " + config.listen_host + ":" +
+                                                            std::to_string(config.listen_port) + ": " + e.what());
   }
-  platform::log_json(spdlog::level::info,
-                     {{"msg", "listening"},
-                      {"address", config.listen_host + ":" + std::to_string(server->bound_port())},
-                      {"profile", config.profile},
-                      {"dataDir", config.data_dir}});
+  platform::log_json(spdlog::level::info, {{"msg", "listening"},
+                                           {"address", config.listen_host + ":" + std::to_string(server->bound_port())},
+                                           {"profile", config.profile},
+                                           {"dataDir", config.data_dir}});
   platform::flush_logs();  // scripts and tests wait for this line
 
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);

@@ -3,8 +3,8 @@
 #include "adapters/inproc/queue_store.hpp"
 #include "adapters/inproc/seat_lock.hpp"
 #include "adapters/inproc/seat_map_cache.hpp"
-#include "adapters/payments/sandbox_gateway.hpp"
 #include "adapters/mysql/mysql_store.hpp"
+#include "adapters/payments/sandbox_gateway.hpp"
 #include "adapters/redis/queue_store.hpp"
 #include "adapters/redis/seat_lock.hpp"
 #include "adapters/redis/seat_map_cache.hpp"
@@ -16,9 +16,12 @@ namespace concert::testing {
 
 std::string to_string(AdapterKind kind) {
   switch (kind) {
-    case AdapterKind::Embedded: return "embedded";
-    case AdapterKind::MariaDb: return "mariadb";
-    case AdapterKind::Production: return "mariadb_redis";
+    case AdapterKind::Embedded:
+      return "embedded";
+    case AdapterKind::MariaDb:
+      return "mariadb";
+    case AdapterKind::Production:
+      return "mariadb_redis";
   }
   return "unknown";
 }
@@ -124,7 +127,8 @@ domain::Reservation AppFixture::hold(const domain::UserId& user, domain::Id sche
                                      std::vector<domain::Id> seat_ids) {
   const auto token = admit(user, schedule_id);
   static std::atomic<int> key{0};
-  auto r = services->reservations.hold({user, schedule_id, std::move(seat_ids), token, "hold-" + std::to_string(++key)});
+  auto r =
+      services->reservations.hold({user, schedule_id, std::move(seat_ids), token, "hold-" + std::to_string(++key)});
   if (!r) throw std::runtime_error("hold: " + r.error().detail);
   return *r;
 }

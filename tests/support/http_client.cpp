@@ -1,7 +1,5 @@
 #include "support/http_client.hpp"
 
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,6 +7,7 @@
 #include <boost/beast/http.hpp>
 #include <optional>
 #include <stdexcept>
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 
 namespace concert::testing {
 

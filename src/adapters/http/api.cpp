@@ -25,20 +25,23 @@ Api::Api(ApiContext ctx, std::string jwt_secret) : ctx_(std::move(ctx)), tokens_
   add_payment_routes(router_, ctx_);
   add_admin_routes(router_, ctx_);
   // Unknown paths share one label so a scanner cannot blow up metric cardinality.
-  for (const auto* route : router_.routes()) add_metrics(route);
-  add_metrics(nullptr);
+  for (const auto* route : router_.routes()) route_metrics_[route] = metrics_for(route->method, route->pattern);
+  route_metrics_[nullptr] = metrics_for("ANY", "unmatched");
+  transport_metrics_ = metrics_for("ANY", "transport");
 }
 
-void Api::add_metrics(const Route* route) {
-  auto& m = route_metrics_[route];
-  const platform::Labels base{{"method", route ? route->method : "ANY"}, {"route", route ? route->pattern : "unmatched"}};
+Api::RouteMetrics Api::metrics_for(const std::string& method, const std::string& route) {
+  RouteMetrics m;
+  const platform::Labels base{{"method", method}, {"route", route}};
   m.latency = &ctx_.metrics.histogram("concertd_http_request_duration_seconds", "HTTP request latency by route", base,
                                       platform::default_latency_buckets());
   for (int c = 0; c < 5; ++c) {
     auto labels = base;
     labels.push_back({"code", std::to_string(c + 1) + "xx"});
-    m.by_class[c] = &ctx_.metrics.counter("concertd_http_requests_total", "HTTP requests by route and status class", labels);
+    m.by_class[c] =
+        &ctx_.metrics.counter("concertd_http_requests_total", "HTTP requests by route and status class", labels);
   }
+  return m;
 }
 
 boost::asio::awaitable<Response> Api::dispatch(const Request& request, const RouteMatch& match) {
@@ -67,30 +70,51 @@ boost::asio::awaitable<Response> Api::dispatch(const Request& request, const Rou
 
 boost::asio::awaitable<Response> Api::handle(Request request) {
   const auto started = std::chrono::steady_clock::now();
+  const auto match = router_.match(request.method, request.path());
+  Response response;
+  try {
+    response = co_await dispatch(request, match);
+  } catch (const std::exception& e) {
+    // A bug, not a dependency's error (those map to statuses in problem.cpp):
+    // answered, logged with its route, and counted as a 5xx like any other answer.
+    platform::log_json(spdlog::level::err, {{"msg", "unhandled error"},
+                                            {"method", request.method},
+                                            {"route", match.route ? match.route->pattern : "unmatched"},
+                                            {"error", e.what()}});
+    response = problem(500, "internal", "an internal error occurred");
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   auto request_id = request.header("X-Request-Id").value_or("");
   if (!usable_request_id(request_id)) request_id = platform::new_request_id();
-  const auto match = router_.match(request.method, request.path());
+  record(route_metrics_.at(match.route), request.method,
+         match.route ? std::string_view(match.route->pattern) : "unmatched", request.remote_address,
+         request.header("traceparent"), std::move(request_id), seconds, response);
+  co_return response;
+}
 
-  Response response = co_await dispatch(request, match);
+void Api::record_transport(const TransportAnswer& answer, Response& response) {
+  record(transport_metrics_, answer.method.empty() ? std::string_view("-") : answer.method, "transport", answer.remote,
+         std::nullopt, platform::new_request_id(), std::chrono::duration<double>(answer.took).count(), response);
+}
 
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const std::string_view route = match.route ? std::string_view(match.route->pattern) : "unmatched";
-  auto& m = route_metrics_.at(match.route);
-  m.latency->observe(seconds);
-  m.by_class[std::clamp(response.status / 100, 1, 5) - 1]->inc();
-
-  response.headers["X-Request-Id"] = request_id;
-  // No field needs escaping: the request id and trace id are checked above, the
-  // method is an HTTP token (the parser refuses quotes and controls), the route
-  // is one of ours, and the remote is an address.
+void Api::record(const RouteMetrics& metrics, std::string_view method, std::string_view route, std::string_view remote,
+                 const std::optional<std::string>& traceparent, std::string request_id, double seconds,
+                 Response& response) {
+  metrics.latency->observe(seconds);
+  metrics.by_class[std::clamp(response.status / 100, 1, 5) - 1]->inc();
+  // No field needs escaping: the request id and trace id are checked, the method
+  // is an HTTP token (the parser refuses quotes, controls and bytes above 0x7e),
+  // the route is one of ours, and the remote is an address.
   std::string line = fmt::format(
       R"("msg":"request","requestId":"{}","method":"{}","route":"{}","status":{},"durationMs":{:.3f},"remote":"{}")",
-      request_id, request.method, route, response.status, seconds * 1000.0, request.remote_address);
-  if (auto tp = request.header("traceparent")) {
-    if (auto trace = platform::trace_id_from_traceparent(*tp)) fmt::format_to(std::back_inserter(line), R"(,"traceId":"{}")", *trace);
+      request_id, method, route, response.status, seconds * 1000.0, remote);
+  if (traceparent) {
+    if (auto trace = platform::trace_id_from_traceparent(*traceparent)) {
+      fmt::format_to(std::back_inserter(line), R"(,"traceId":"{}")", *trace);
+    }
   }
+  response.headers["X-Request-Id"] = std::move(request_id);
   platform::log_json_fields(response.status >= 500 ? spdlog::level::warn : spdlog::level::info, line);
-  co_return response;
 }
 
 }  // namespace concert::http

@@ -2,16 +2,17 @@
 // line and the per-route metrics. Start reading here to follow a request.
 #pragma once
 
-
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
-
 #include <boost/asio/awaitable.hpp>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <unordered_map>
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 
 #include "adapters/http/router.hpp"
 #include "adapters/http/routes.hpp"
+#include "adapters/http/server.hpp"
 #include "platform/token_verifier.hpp"
 
 namespace concert::http {
@@ -21,6 +22,9 @@ class Api {
   Api(ApiContext ctx, std::string jwt_secret);
 
   boost::asio::awaitable<Response> handle(Request request);
+  // The transport's own answers (http::TransportObserver): logged and counted
+  // under route "transport", with a request id like every other answer.
+  void record_transport(const TransportAnswer& answer, Response& response);
 
  private:
   struct RouteMetrics {
@@ -28,13 +32,17 @@ class Api {
     platform::Counter* by_class[5];  // 1xx..5xx
   };
   boost::asio::awaitable<Response> dispatch(const Request& request, const RouteMatch& match);
-  void add_metrics(const Route* route);
+  RouteMetrics metrics_for(const std::string& method, const std::string& route);
+  void record(const RouteMetrics& metrics, std::string_view method, std::string_view route, std::string_view remote,
+              const std::optional<std::string>& traceparent, std::string request_id, double seconds,
+              Response& response);
 
   ApiContext ctx_;
   platform::TokenVerifier tokens_;
   Router router_;
   // Per route (nullptr: unmatched); filled at construction, read-only after.
   std::unordered_map<const Route*, RouteMetrics> route_metrics_;
+  RouteMetrics transport_metrics_;
 };
 
 }  // namespace concert::http

@@ -4,8 +4,6 @@
 // run() fails at once with PoolSaturated (the request gets a 503).
 #pragma once
 
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
-
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -13,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <stdexcept>
 #include <type_traits>
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 
 namespace concert::http {
 

@@ -43,7 +43,8 @@ domain::Result<std::string> get_string(const nlohmann::json& obj, const char* fi
   if (!it->is_string()) return fail(ErrorCode::InvalidInput, std::string(field) + " must be a string");
   auto s = it->get<std::string>();
   if (s.empty() || s.size() > max_length) {
-    return fail(ErrorCode::InvalidInput, std::string(field) + " must be 1.." + std::to_string(max_length) + " characters");
+    return fail(ErrorCode::InvalidInput,
+                std::string(field) + " must be 1.." + std::to_string(max_length) + " characters");
   }
   return s;
 }
@@ -58,7 +59,8 @@ domain::Result<std::vector<std::int64_t>> get_id_list(const nlohmann::json& obj,
   }
   std::vector<std::int64_t> ids;
   for (const auto& v : *it) {
-    if (!v.is_number_integer()) return fail(ErrorCode::InvalidInput, std::string(field) + " must contain integers only");
+    if (!v.is_number_integer())
+      return fail(ErrorCode::InvalidInput, std::string(field) + " must contain integers only");
     ids.push_back(v.get<std::int64_t>());
   }
   return ids;

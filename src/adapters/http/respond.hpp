@@ -2,10 +2,9 @@
 // the blocking pool, and the Idempotency-Key wrapper.
 #pragma once
 
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
-
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 
 #include "adapters/http/problem.hpp"
 #include "adapters/http/routes.hpp"

@@ -20,7 +20,7 @@ Response ResponseCache::put(const std::string& key, std::uint64_t generation, Re
   answer.shared_body = std::make_shared<const std::string>(std::move(answer.body));
   answer.body.clear();
   std::lock_guard lock(mutex_);
-  if (generation != generation_) return answer;  // rendered before a change: serve it, keep nothing
+  if (generation != generation_) return answer;           // rendered before a change: serve it, keep nothing
   if (entries_.size() >= max_entries_) entries_.clear();  // unknown ids cannot grow it without bound
   entries_[key] = Entry{answer, Clock::now()};
   return answer;

@@ -3,12 +3,11 @@
 // also the route's label in metrics and logs.
 #pragma once
 
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
-
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 #include <vector>
 
 #include "adapters/http/message.hpp"
@@ -36,7 +35,7 @@ struct Route {
 struct RouteMatch {
   const Route* route = nullptr;  // null: no route for this path (404) or method (405)
   std::string allowed;           // the path's methods ("GET, DELETE"), for a 405's Allow header
-  bool bad_id = false;            // an {id} segment was not a positive integer
+  bool bad_id = false;           // an {id} segment was not a positive integer
   std::vector<std::int64_t> ids;
 };
 

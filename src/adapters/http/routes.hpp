@@ -17,7 +17,7 @@ struct ApiContext {
   app::Services& app;
   BlockingPool& pool;
   platform::Registry& metrics;
-  std::function<bool()> ready;  // dependencies reachable (for /readyz)
+  std::function<bool()> ready;    // dependencies reachable (for /readyz)
   std::string pg_webhook_secret;  // verifies POST /webhooks/pg; empty: every callback is refused
   // GET /concerts, /concerts/{id}, /concerts/{id}/schedules; the admin routes invalidate it.
   std::shared_ptr<ResponseCache> catalogue = std::make_shared<ResponseCache>(std::chrono::seconds(1), 1024);

@@ -15,7 +15,8 @@ domain::Result<domain::TimePoint> get_time(const nlohmann::json& obj, const char
   auto text = get_string(obj, field, 64);
   if (!text) return tl::unexpected(text.error());
   auto t = app::parse_rfc3339(*text);
-  if (!t) return fail(ErrorCode::InvalidInput, std::string(field) + " must be an RFC 3339 time, e.g. 2026-12-24T19:00:00Z");
+  if (!t)
+    return fail(ErrorCode::InvalidInput, std::string(field) + " must be an RFC 3339 time, e.g. 2026-12-24T19:00:00Z");
   return *t;
 }
 
@@ -102,9 +103,9 @@ void add_admin_routes(Router& router, ApiContext& ctx) {
                 auto title = get_string(*body, "title", 200);
                 if (!title) co_return problem(title.error());
                 const Work work = [&ctx, title = *title] {
-                  return changed_catalogue(ctx, render(ctx.app.admin.create_concert(title), [](const domain::Concert& c) {
-                                             return json_response(201, app::to_json(c));
-                                           }));
+                  return changed_catalogue(
+                      ctx, render(ctx.app.admin.create_concert(title),
+                                  [](const domain::Concert& c) { return json_response(201, app::to_json(c)); }));
                 };
                 co_return co_await on_pool(ctx, work);
               }});
@@ -115,10 +116,9 @@ void add_admin_routes(Router& router, ApiContext& ctx) {
                 auto request = parse_schedule(*body, ctx.app.ctx.settings.default_queue);
                 if (!request) co_return problem(request.error());
                 const Work work = [&ctx, id = call.ids[0], request = *request] {
-                  return changed_catalogue(ctx, render(ctx.app.admin.create_schedule(id, request),
-                                                       [](const domain::Schedule& s) {
-                                                         return json_response(201, app::to_json(s));
-                                                       }));
+                  return changed_catalogue(
+                      ctx, render(ctx.app.admin.create_schedule(id, request),
+                                  [](const domain::Schedule& s) { return json_response(201, app::to_json(s)); }));
                 };
                 co_return co_await on_pool(ctx, work);
               }});
@@ -144,13 +144,12 @@ void add_admin_routes(Router& router, ApiContext& ctx) {
                 if (!after) co_return problem(after.error());
                 const Work work = [&ctx, id = call.ids[0], after = *after] {
                   constexpr int kPage = 10'000;
-                  return render(ctx.app.admin.admissions(id, after, kPage),
-                                [after](const std::vector<ports::Admission>& page) {
-                                  nlohmann::json items = nlohmann::json::array();
-                                  for (const auto& a : page) items.push_back(app::to_json(a));
-                                  return json_response(200, {{"items", items},
-                                                             {"next", page.empty() ? after : page.back().seq}});
-                                });
+                  return render(
+                      ctx.app.admin.admissions(id, after, kPage), [after](const std::vector<ports::Admission>& page) {
+                        nlohmann::json items = nlohmann::json::array();
+                        for (const auto& a : page) items.push_back(app::to_json(a));
+                        return json_response(200, {{"items", items}, {"next", page.empty() ? after : page.back().seq}});
+                      });
                 };
                 co_return co_await on_pool(ctx, work);
               }});

@@ -36,7 +36,8 @@ void add_catalog_routes(Router& router, ApiContext& ctx) {
                 };
                 co_return co_await cached(ctx, call, work);
               }});
-  router.add({"GET", "/api/v1/concerts/{id}/schedules", Access::Public, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+  router.add({"GET", "/api/v1/concerts/{id}/schedules", Access::Public,
+              [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 const Work work = [&ctx, id = call.ids[0]] {
                   return render(ctx.app.catalog.schedules(id), [](const std::vector<domain::Schedule>& list) {
                     nlohmann::json items = nlohmann::json::array();
@@ -46,27 +47,27 @@ void add_catalog_routes(Router& router, ApiContext& ctx) {
                 };
                 co_return co_await cached(ctx, call, work);
               }});
-  router.add({"GET", "/api/v1/schedules/{id}/seats", Access::Public,
-              [&ctx](Call& call) -> boost::asio::awaitable<Response> {
-                const auto id = call.ids[0];
-                const auto if_none_match = call.request.header("If-None-Match");
-                auto serve = [if_none_match](const ports::SeatMapPtr& map) {
-                  Response r;
-                  r.headers["ETag"] = map->etag;
-                  r.headers["Cache-Control"] = "no-cache";
-                  if (if_none_match && *if_none_match == map->etag) {
-                    r.status = 304;
-                    r.content_type.clear();
-                    return r;
-                  }
-                  r.shared_body = std::shared_ptr<const std::string>(map, &map->body);
-                  return r;
-                };
-                // A cached map is served on the IO thread; only a miss goes to the database.
-                if (auto cached = ctx.app.ctx.seat_maps.get(id)) co_return serve(cached);
-                const Work work = [&ctx, id, serve] { return render(ctx.app.catalog.seat_map(id), serve); };
-                co_return co_await on_pool(ctx, work);
-              }});
+  router.add(
+      {"GET", "/api/v1/schedules/{id}/seats", Access::Public, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+         const auto id = call.ids[0];
+         const auto if_none_match = call.request.header("If-None-Match");
+         auto serve = [if_none_match](const ports::SeatMapPtr& map) {
+           Response r;
+           r.headers["ETag"] = map->etag;
+           r.headers["Cache-Control"] = "no-cache";
+           if (if_none_match && *if_none_match == map->etag) {
+             r.status = 304;
+             r.content_type.clear();
+             return r;
+           }
+           r.shared_body = std::shared_ptr<const std::string>(map, &map->body);
+           return r;
+         };
+         // A cached map is served on the IO thread; only a miss goes to the database.
+         if (auto cached = ctx.app.ctx.seat_maps.get(id)) co_return serve(cached);
+         const Work work = [&ctx, id, serve] { return render(ctx.app.catalog.seat_map(id), serve); };
+         co_return co_await on_pool(ctx, work);
+       }});
 }
 
 }  // namespace concert::http

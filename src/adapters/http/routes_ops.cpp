@@ -28,7 +28,8 @@ nlohmann::json queue_snapshot(ApiContext& ctx) {
     active += counts.active;
     admitted += last_second;
   }
-  return {{"queueLength", waiting}, {"active", active}, {"promotionRatePerSecond", admitted}, {"schedules", per_schedule}};
+  return {
+      {"queueLength", waiting}, {"active", active}, {"promotionRatePerSecond", admitted}, {"schedules", per_schedule}};
 }
 
 }  // namespace

@@ -62,14 +62,14 @@ void add_payment_routes(Router& router, ApiContext& ctx) {
                 };
                 co_return co_await on_pool(ctx, work);
               }});
-  router.add({"POST", "/api/v1/payments/{id}/refund", Access::User,
-              [&ctx](Call& call) -> boost::asio::awaitable<Response> {
-                const KeyedUseCase<app::PaymentView> refund = [&ctx, &call](auto& key) {
-                  return ctx.app.payments.refund(call.user.sub, call.ids[0], &key);
-                };
-                const View<app::PaymentView> view = [](const auto& v) { return payment_view(200, v); };
-                co_return co_await idempotent(ctx, call, "refunds", refund, view);
-              }});
+  router.add(
+      {"POST", "/api/v1/payments/{id}/refund", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+         const KeyedUseCase<app::PaymentView> refund = [&ctx, &call](auto& key) {
+           return ctx.app.payments.refund(call.user.sub, call.ids[0], &key);
+         };
+         const View<app::PaymentView> view = [](const auto& v) { return payment_view(200, v); };
+         co_return co_await idempotent(ctx, call, "refunds", refund, view);
+       }});
   // Signed with the webhook secret shared with the gateway, not a user's JWT; a
   // re-sent report is recognised by its gateway tx id and changes nothing.
   router.add({"POST", "/api/v1/webhooks/pg", Access::Public, [&ctx](Call& call) -> boost::asio::awaitable<Response> {

@@ -35,13 +35,14 @@ void add_reservation_routes(Router& router, ApiContext& ctx) {
                 };
                 co_return co_await on_pool(ctx, work);
               }});
-  router.add({"DELETE", "/api/v1/reservations/{id}", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
-                const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {
-                  return render(ctx.app.reservations.cancel(user, id),
-                                [](const domain::Reservation& r) { return reservation_view(200, r); });
-                };
-                co_return co_await on_pool(ctx, work);
-              }});
+  router.add(
+      {"DELETE", "/api/v1/reservations/{id}", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+         const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {
+           return render(ctx.app.reservations.cancel(user, id),
+                         [](const domain::Reservation& r) { return reservation_view(200, r); });
+         };
+         co_return co_await on_pool(ctx, work);
+       }});
 }
 
 }  // namespace concert::http

@@ -1,18 +1,21 @@
 #include "adapters/http/server.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+
+#include "adapters/http/problem.hpp"
+#include "adapters/http/request_reader.hpp"
 
 namespace concert::http {
 
@@ -25,19 +28,6 @@ using net::use_awaitable;
 
 namespace {
 
-Response transport_problem(int status, const std::string& code, const std::string& detail) {
-  Response r;
-  r.status = status;
-  r.content_type = "application/problem+json";
-  r.body = nlohmann::json{{"type", "urn:concertd:problem:" + code},
-                          {"title", code},
-                          {"status", status},
-                          {"code", code},
-                          {"detail", detail}}
-               .dump();
-  return r;
-}
-
 // The body is a view of r's payload: r must outlive the write.
 bhttp::response<bhttp::span_body<const char>> to_beast(const Response& r, unsigned version, bool keep_alive) {
   bhttp::response<bhttp::span_body<const char>> out{static_cast<bhttp::status>(r.status), version};
@@ -49,23 +39,31 @@ bhttp::response<bhttp::span_body<const char>> to_beast(const Response& r, unsign
   return out;
 }
 
-Request from_beast(const bhttp::request<bhttp::string_body>& in, const std::string& remote) {
-  Request r;
-  r.method = std::string(in.method_string());
-  r.target = std::string(in.target());
-  for (const auto& field : in) r.headers[std::string(field.name_string())] = std::string(field.value());
-  r.body = in.body();
-  r.remote_address = remote;
-  return r;
-}
-
-// Parser errors become the answer the client deserves before we close.
-Response parse_failure(const beast::error_code& ec) {
-  if (ec == bhttp::error::body_limit) return transport_problem(413, "payload-too-large", "the request body is too large");
-  if (ec == bhttp::error::header_limit) {
-    return transport_problem(431, "headers-too-large", "the request headers are too large");
-  }
-  return transport_problem(400, "bad-request", "malformed HTTP request: " + ec.message());
+// Reads some bytes, or gives up at `deadline` with beast::error::timeout while
+// the socket stays open, so the session can still answer 408 (Beast's
+// tcp_stream closes the socket on its timeout). The timer's handler outlives
+// this frame when it fires as the read completes: it holds the socket only
+// through `watch`, which is disarmed before the frame returns.
+awaitable<std::size_t> read_some_until(tcp::socket& socket, net::mutable_buffer space,
+                                       std::chrono::steady_clock::time_point deadline, beast::error_code& ec) {
+  struct Watch {
+    tcp::socket* socket;
+    bool fired = false;
+  };
+  auto watch = std::make_shared<Watch>(Watch{&socket});
+  net::steady_timer timer(socket.get_executor());
+  timer.expires_at(deadline);
+  timer.async_wait([watch](const beast::error_code& e) {
+    if (e || !watch->socket) return;
+    watch->fired = true;
+    beast::error_code ignored;
+    watch->socket->cancel(ignored);
+  });
+  const auto n = co_await socket.async_read_some(space, net::redirect_error(use_awaitable, ec));
+  watch->socket = nullptr;
+  timer.cancel();
+  if (watch->fired && ec == net::error::operation_aborted) ec = beast::error::timeout;
+  co_return n;
 }
 
 }  // namespace
@@ -79,8 +77,8 @@ struct HttpServer::State : std::enable_shared_from_this<State> {
     const std::atomic<bool>* busy;
   };
 
-  State(net::io_context& io, ServerOptions o, Handler h)
-      : ioc(io), options(std::move(o)), handler(std::move(h)), acceptor(io) {}
+  State(net::io_context& io, ServerOptions o, Handler h, TransportObserver obs)
+      : ioc(io), options(std::move(o)), handler(std::move(h)), observer(std::move(obs)), acceptor(io) {}
 
   net::io_context& ioc;  // accepts and drains
   // Where connections live, handed out in turn (HttpServer owns them).
@@ -88,6 +86,7 @@ struct HttpServer::State : std::enable_shared_from_this<State> {
   std::size_t next_context = 0;  // used by the accept loop only
   ServerOptions options;
   Handler handler;
+  TransportObserver observer;
   tcp::acceptor acceptor;
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> connection_count{0};
@@ -119,6 +118,11 @@ struct HttpServer::State : std::enable_shared_from_this<State> {
         }
       });
     }
+  }
+
+  void observe(std::string_view method, std::string_view remote, std::chrono::steady_clock::time_point began,
+               Response& answer) {
+    if (observer) observer({method, remote, std::chrono::steady_clock::now() - began}, answer);
   }
 
   awaitable<void> accept_loop();
@@ -162,11 +166,13 @@ awaitable<void> HttpServer::State::accept_loop() {
 awaitable<void> HttpServer::State::refuse(tcp::socket socket) {
   auto self = shared_from_this();
   beast::tcp_stream stream(std::move(socket));
-  const auto refusal = transport_problem(503, "unavailable", "too many connections; retry shortly");
-  auto res = to_beast(refusal, 11, false);
-  res.set(bhttp::field::retry_after, "1");
-  stream.expires_after(options.write_timeout);
   beast::error_code ec;
+  const auto remote = stream.socket().remote_endpoint(ec);
+  auto refusal = problem(503, "unavailable", "too many connections; retry shortly");
+  refusal.headers["Retry-After"] = "1";
+  observe("", ec ? std::string() : remote.address().to_string(), std::chrono::steady_clock::now(), refusal);
+  auto res = to_beast(refusal, 11, false);
+  stream.expires_after(options.write_timeout);
   co_await bhttp::async_write(stream, res, net::redirect_error(use_awaitable, ec));
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
@@ -180,55 +186,62 @@ awaitable<void> HttpServer::State::session(tcp::socket socket) {
   beast::error_code ec;
   const auto remote = stream.socket().remote_endpoint(ec);
   const std::string remote_text = ec ? std::string() : remote.address().to_string();
-  beast::flat_buffer buffer;
+  RequestReader reader({options.body_limit, options.header_limit});
+  static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
 
   while (!stopping) {
-    // Wait for the first byte of the next request under the idle deadline, then
-    // give the whole request read_timeout: a slow client cannot hold us forever.
-    if (buffer.size() == 0) {
+    // Wait for the first byte of the next request under the idle deadline (bytes
+    // of a pipelined request may be buffered already), then give the whole
+    // request read_timeout: a slow client cannot hold us forever.
+    if (reader.buffered() == 0) {
       stream.expires_after(options.idle_timeout);
-      auto space = buffer.prepare(4096);
-      const auto n = co_await stream.async_read_some(space, net::redirect_error(use_awaitable, ec));
+      const auto n = co_await stream.async_read_some(reader.prepare(4096), net::redirect_error(use_awaitable, ec));
       if (ec) break;  // closed, idle timeout, or shut down
-      buffer.commit(n);
+      reader.commit(n);
     }
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.body_limit(options.body_limit);
-    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-    // A request that arrived whole (the usual keep-alive poll) is parsed from the
-    // buffer at once; only a partial one costs another read under read_timeout.
-    // (Saves an asynchronous operation and a timer per request; see bench/results.)
-    parser.eager(true);
-    buffer.consume(parser.put(buffer.data(), ec));
-    if (ec == bhttp::error::need_more) {
-      ec = {};
-      stream.expires_after(options.read_timeout);
-      co_await bhttp::async_read(stream, buffer, parser, net::redirect_error(use_awaitable, ec));
+    stream.expires_never();
+    const auto began = std::chrono::steady_clock::now();
+    const auto deadline = began + options.read_timeout;
+    // A request that arrived whole (the usual keep-alive poll) is ready at once;
+    // only a partial one costs more reads, and a timer each.
+    auto step = reader.next();
+    while (step.status == ReadStatus::NeedMore || step.status == ReadStatus::Continue) {
+      if (step.status == ReadStatus::Continue) {
+        stream.expires_after(options.write_timeout);
+        co_await net::async_write(stream, net::buffer(continue_line), net::redirect_error(use_awaitable, ec));
+        stream.expires_never();
+        if (ec) break;
+      }
+      const auto n = co_await read_some_until(stream.socket(), reader.prepare(4096), deadline, ec);
+      if (ec) break;
+      reader.commit(n);
+      step = reader.next();
     }
-    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
-        ec == net::error::connection_reset || ec == net::error::eof || ec == net::error::bad_descriptor) {
-      break;
-    }
+    if (ec && ec != beast::error::timeout) break;  // the client left mid-request, or shutdown: nothing to answer
+
     busy = true;
     Response response;
     bool keep_alive = false;
-    unsigned version = 11;
-    if (ec) {
-      response = parse_failure(ec);
+    if (ec == beast::error::timeout) {
+      response = problem(408, "request-timeout", "the request did not arrive within the read timeout");
+      observe(step.method, remote_text, began, response);
+    } else if (step.status == ReadStatus::Refused) {
+      response = std::move(step.refusal);
+      observe(step.method, remote_text, began, response);
     } else {
-      const auto& message = parser.get();
-      version = message.version();
-      keep_alive = message.keep_alive();
+      keep_alive = step.keep_alive;
+      step.request.remote_address = remote_text;
       try {
-        response = co_await handler(from_beast(message, remote_text));
+        response = co_await handler(std::move(step.request));
       } catch (const std::exception& e) {
-        spdlog::error("unhandled error in request {} {}: {}", std::string(message.method_string()),
-                      std::string(message.target()), e.what());
-        response = transport_problem(500, "internal", "an internal error occurred");
+        // The Api answers its own errors; this is the last line for any other Handler.
+        spdlog::error("unhandled error in a request: {}", e.what());
+        response = problem(500, "internal", "an internal error occurred");
+        observe(step.method, remote_text, began, response);
       }
     }
     keep_alive = keep_alive && !stopping;
-    auto out = to_beast(response, version, keep_alive);
+    auto out = to_beast(response, step.version, keep_alive);
     stream.expires_after(options.write_timeout);
     co_await bhttp::async_write(stream, out, net::redirect_error(use_awaitable, ec));
     busy = false;
@@ -240,8 +253,8 @@ awaitable<void> HttpServer::State::session(tcp::socket socket) {
   --connection_count;
 }
 
-HttpServer::HttpServer(net::io_context& ioc, ServerOptions options, Handler handler)
-    : state_(std::make_shared<State>(ioc, std::move(options), std::move(handler))) {
+HttpServer::HttpServer(net::io_context& ioc, ServerOptions options, Handler handler, TransportObserver observer)
+    : state_(std::make_shared<State>(ioc, std::move(options), std::move(handler), std::move(observer))) {
   for (int i = 0; i < std::max(1, state_->options.io_threads); ++i) {
     connection_contexts_.push_back(std::make_unique<net::io_context>(1));
     state_->connection_contexts.push_back(connection_contexts_.back().get());

@@ -1,9 +1,8 @@
 // The HTTP/1.1 transport (Boost.Beast): accepts connections, reads requests
-// with size limits and deadlines, hands each to the Handler and writes the
-// answer. It knows nothing of routes; Beast stays inside server.cpp.
+// (RequestReader) under deadlines, hands each complete one to the Handler and
+// writes the answer. It knows nothing of routes; Beast stays inside server.cpp
+// and request_reader.cpp.
 #pragma once
-
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
@@ -12,7 +11,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 #include <vector>
 
 #include "adapters/http/message.hpp"
@@ -21,6 +22,17 @@ namespace concert::http {
 
 using Handler = std::function<boost::asio::awaitable<Response>(Request)>;
 
+// An answer the transport gave by itself, without the Handler: a malformed,
+// oversized or too slow request (400, 413, 417, 431, 408), a connection over the
+// limit (503), or a Handler that threw (500). The observer logs and counts it
+// like a routed answer and may add headers (a request id) before it is sent.
+struct TransportAnswer {
+  std::string_view method;  // "" when the request line was never read
+  std::string_view remote;
+  std::chrono::steady_clock::duration took;  // since the request's first byte
+};
+using TransportObserver = std::function<void(const TransportAnswer&, Response&)>;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
@@ -28,7 +40,7 @@ struct ServerOptions {
   std::size_t body_limit = 64 * 1024;
   std::size_t header_limit = 8 * 1024;
   int max_connections = 10'000;
-  std::chrono::milliseconds read_timeout{10'000};  // a whole request, once its first byte arrived
+  std::chrono::milliseconds read_timeout{10'000};  // a whole request, once its first byte arrived (then 408)
   std::chrono::milliseconds idle_timeout{30'000};  // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{10'000};
   std::chrono::milliseconds shutdown_grace{10'000};
@@ -40,7 +52,7 @@ class HttpServer {
   // `ioc` accepts and runs the shutdown; connections live on io_threads
   // io_contexts of the server's own, each run by one thread from start() until
   // the server is destroyed.
-  HttpServer(boost::asio::io_context& ioc, ServerOptions options, Handler handler);
+  HttpServer(boost::asio::io_context& ioc, ServerOptions options, Handler handler, TransportObserver observer = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
