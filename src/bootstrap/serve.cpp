@@ -1,9 +1,10 @@
-#include "bootstrap/serve.hpp"
+// clang-format off: Regroup would sort it after Boost
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+// clang-format on
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 
 #include "adapters/http/api.hpp"
 #include "adapters/http/server.hpp"
@@ -13,6 +14,7 @@
 #include "app/workers.hpp"
 #include "bootstrap/embedded.hpp"
 #include "bootstrap/local.hpp"
+#include "bootstrap/serve.hpp"
 #include "platform/crypto.hpp"
 #include "platform/logging.hpp"
 

@@ -1,13 +1,18 @@
-#include "support/http_client.hpp"
+// clang-format off: Regroup would sort it after Boost
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+// clang-format on
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdlib>
 #include <optional>
 #include <stdexcept>
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+#include <thread>
+
+#include "support/http_client.hpp"
 
 namespace concert::testing {
 
@@ -16,9 +21,19 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 
+namespace {
+
+std::chrono::milliseconds split_pause_from_env() {
+  const char* text = std::getenv("CONCERTD_TEST_SPLIT_WRITES_MS");
+  return std::chrono::milliseconds(text ? std::atoi(text) : 0);
+}
+
+}  // namespace
+
 struct HttpClient::Impl {
   std::string host;
   unsigned short port;
+  std::chrono::milliseconds split_pause = split_pause_from_env();  // 0: one write per request
   net::io_context ioc;
   std::optional<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
@@ -30,10 +45,21 @@ struct HttpClient::Impl {
     buffer.clear();
   }
 
+  void write(const bhttp::request<bhttp::string_body>& req) {
+    if (split_pause.count() == 0 || req.body().empty()) {
+      bhttp::write(*stream, req);
+      return;
+    }
+    bhttp::request_serializer<bhttp::string_body> serializer{req};
+    bhttp::write_header(*stream, serializer);
+    std::this_thread::sleep_for(split_pause);
+    bhttp::write(*stream, serializer);
+  }
+
   Reply exchange(const bhttp::request<bhttp::string_body>& req) {
     if (!stream) connect();
     stream->expires_after(std::chrono::seconds(10));
-    bhttp::write(*stream, req);
+    write(req);
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(64 * 1024 * 1024);
     parser.skip(req.method() == bhttp::verb::head);

@@ -28,6 +28,10 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 class HttpClient {
  public:
+  // With CONCERTD_TEST_SPLIT_WRITES_MS=N in the environment, every request with
+  // a body is written as its headers, then after N ms its body, as
+  // Python's http.client and slow mobile networks deliver it; the HTTP suites
+  // run once each way (tests/CMakeLists.txt).
   HttpClient(std::string host, unsigned short port);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;

@@ -2,12 +2,15 @@
 // threads of the test, for tests of the transport itself.
 #pragma once
 
+// clang-format off: Regroup would sort it after Boost
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+// clang-format on
+
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <memory>
 #include <thread>
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 #include <vector>
 
 #include "adapters/http/server.hpp"

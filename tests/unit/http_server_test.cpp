@@ -1,6 +1,10 @@
 // The Beast transport (adapters/http/server.hpp) and the blocking pool, driven
 // in-process: a server on 127.0.0.1:0 with its io_context run on two threads
 // inside the test, and clients on plain sockets.
+// clang-format off: Regroup would sort it after Boost
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+// clang-format on
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -25,7 +29,6 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 #include <vector>
 
 #include "adapters/http/blocking_pool.hpp"

@@ -2,13 +2,16 @@
 // line and the per-route metrics. Start reading here to follow a request.
 #pragma once
 
+// clang-format off: Regroup would sort it after Boost
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+// clang-format on
+
 #include <boost/asio/awaitable.hpp>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 
 #include "adapters/http/router.hpp"
 #include "adapters/http/routes.hpp"

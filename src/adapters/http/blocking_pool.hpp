@@ -4,6 +4,10 @@
 // run() fails at once with PoolSaturated (the request gets a 503).
 #pragma once
 
+// clang-format off: Regroup would sort it after Boost
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+// clang-format on
+
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -11,7 +15,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <stdexcept>
 #include <type_traits>
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 
 namespace concert::http {
 

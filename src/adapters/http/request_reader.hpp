@@ -7,12 +7,15 @@
 // bytes after it stay buffered as the start of the next request.
 #pragma once
 
+// clang-format off: Regroup would sort it after Boost
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+// clang-format on
+
 #include <boost/asio/buffer.hpp>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 
 #include "adapters/http/message.hpp"
 

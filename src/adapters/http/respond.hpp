@@ -2,9 +2,12 @@
 // the blocking pool, and the Idempotency-Key wrapper.
 #pragma once
 
+// clang-format off: Regroup would sort it after Boost
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+// clang-format on
+
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 
 #include "adapters/http/problem.hpp"
 #include "adapters/http/routes.hpp"

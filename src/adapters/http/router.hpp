@@ -3,11 +3,14 @@
 // also the route's label in metrics and logs.
 #pragma once
 
+// clang-format off: Regroup would sort it after Boost
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+// clang-format on
+
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <optional>
 #include <string>
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 #include <vector>
 
 #include "adapters/http/message.hpp"
