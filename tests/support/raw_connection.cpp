@@ -18,7 +18,7 @@ using Clock = std::chrono::steady_clock;
 RawReply parse_reply(const std::string& data) {
   RawReply r;
   const auto end = data.find("\r\n\r\n");
-  if (end == std::string::npos || data.compare(0, 9, "HTTP/1.1 ") != 0) return r;
+  if (end == std::string::npos || data.compare(0, 7, "HTTP/1.") != 0) return r;  // 1.1, or 1.0 to a 1.0 client
   r.status = std::atoi(data.c_str() + 9);
   r.head = data.substr(0, end + 2);
   std::size_t length = 0;

@@ -20,7 +20,7 @@ struct RawReply {
   nlohmann::json json() const { return nlohmann::json::parse(body); }
 };
 
-// Parses one HTTP/1.1 response with Content-Length; `complete` once it all arrived.
+// Parses one HTTP/1.x response with Content-Length; `complete` once it all arrived.
 RawReply parse_reply(const std::string& data);
 
 class RawConn {

@@ -101,7 +101,7 @@ struct RequestReader::Impl {
     ReadStep step;
     step.status = ReadStatus::Refused;
     step.refusal = std::move(refusal);
-    if (parser && parser->is_header_done()) step.method = std::string(parser->get().method_string());
+    if (parser) step.method = std::string(parser->get().method_string());  // "" before the request line
     step.keep_alive = false;
     return step;
   }
@@ -169,10 +169,13 @@ ReadStep RequestReader::next() {
     s.continue_offered = true;  // once: the body may still arrive in many reads
     ReadStep step;
     step.status = ReadStatus::Continue;
+    step.method = std::string(parser.get().method_string());
     step.version = parser.get().version();
     return step;
   }
-  return {};
+  ReadStep step;  // NeedMore; the method tells a 408 what it cut off
+  step.method = std::string(parser.get().method_string());
+  return step;
 }
 
 }  // namespace concert::http
