@@ -11,6 +11,13 @@ domain::Result<void> validate_idempotency_key(const std::string& key) {
   if (key.empty() || key.size() > kMaxIdempotencyKeyLength) {
     return fail(ErrorCode::InvalidInput, "Idempotency-Key header must be 1..200 characters");
   }
+  // Visible ASCII only (the header is an sf-string in draft-ietf-httpapi-idempotency-key-header):
+  // other bytes are not valid text for every store's key column, and would be compared differently by each.
+  for (const unsigned char c : key) {
+    if (c < 0x21 || c > 0x7e) {
+      return fail(ErrorCode::InvalidInput, "Idempotency-Key header must be visible ASCII characters");
+    }
+  }
   return {};
 }
 
