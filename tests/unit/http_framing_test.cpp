@@ -207,6 +207,20 @@ TEST(HttpFraming, Http10WithoutHostAndAChunkedBodyWithinTheLimitAreServed) {
   for (const auto& seen : r.seen()) ADD_FAILURE() << "the transport answered " << seen.status << " to " << seen.method;
 }
 
+TEST(HttpFraming, EmptyLinesBetweenRequestsAreIgnoredAndDoNotStartTheReadDeadline) {
+  Recorder r;
+  ServerHarness s(options(), r.handler(), r.observer());  // read_timeout 300 ms, idle 2 s
+  RawConn conn(s.port());
+  ASSERT_TRUE(conn.send("POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok\r\n"));
+  EXPECT_EQ(parse_reply(conn.read_response(2s).data).body, "POST /a [ok]");
+  const auto quiet = conn.read_until_close(600ms);  // longer than read_timeout: still idle, no 408
+  EXPECT_FALSE(quiet.closed);
+  EXPECT_TRUE(quiet.data.empty()) << quiet.data;
+  ASSERT_TRUE(conn.send("\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n"));
+  EXPECT_EQ(parse_reply(conn.read_response(2s).data).body, "GET /b []");
+  EXPECT_TRUE(r.seen().empty());
+}
+
 TEST(HttpFraming, AConnectionOverTheLimitReachesTheObserver) {
   Recorder r;
   auto o = options();

@@ -97,6 +97,22 @@ struct RequestReader::Impl {
   bool header_checked = false;
   bool continue_offered = false;
 
+  // RFC 9112 §2.2: empty lines before a request line are ignored (some clients
+  // send a CRLF after a body). A lone CR waits for what follows it.
+  void skip_empty_lines() {
+    for (;;) {
+      const auto* bytes = static_cast<const char*>(buffer.data().data());
+      const auto size = buffer.size();
+      if (size >= 1 && bytes[0] == '\n') {
+        buffer.consume(1);
+      } else if (size >= 2 && bytes[0] == '\r' && bytes[1] == '\n') {
+        buffer.consume(2);
+      } else {
+        return;
+      }
+    }
+  }
+
   ReadStep refuse(Response refusal) {
     ReadStep step;
     step.status = ReadStatus::Refused;
@@ -128,6 +144,7 @@ std::size_t RequestReader::buffered() const { return impl_->buffer.size(); }
 ReadStep RequestReader::next() {
   auto& s = *impl_;
   if (!s.parser) {
+    s.skip_empty_lines();
     if (s.buffer.size() == 0) return {};
     s.parser.emplace();
     s.parser->body_limit(s.limits.body_limit);

@@ -193,7 +193,7 @@ awaitable<void> HttpServer::State::session(tcp::socket socket) {
     // Wait for the first byte of the next request under the idle deadline (bytes
     // of a pipelined request may be buffered already), then give the whole
     // request read_timeout: a slow client cannot hold us forever.
-    if (reader.buffered() == 0) {
+    if (!reader.started()) {
       stream.expires_after(options.idle_timeout);
       const auto n = co_await stream.async_read_some(reader.prepare(4096), net::redirect_error(use_awaitable, ec));
       if (ec) break;  // closed, idle timeout, or shut down
@@ -205,7 +205,8 @@ awaitable<void> HttpServer::State::session(tcp::socket socket) {
     // A request that arrived whole (the usual keep-alive poll) is ready at once;
     // only a partial one costs more reads, and a timer each.
     auto step = reader.next();
-    while (step.status == ReadStatus::NeedMore || step.status == ReadStatus::Continue) {
+    // (NeedMore before a request started: only empty lines came; wait idle again.)
+    while ((step.status == ReadStatus::NeedMore && reader.started()) || step.status == ReadStatus::Continue) {
       if (step.status == ReadStatus::Continue) {
         stream.expires_after(options.write_timeout);
         co_await net::async_write(stream, net::buffer(continue_line), net::redirect_error(use_awaitable, ec));
@@ -218,6 +219,7 @@ awaitable<void> HttpServer::State::session(tcp::socket socket) {
       step = reader.next();
     }
     if (ec && ec != beast::error::timeout) break;  // the client left mid-request, or shutdown: nothing to answer
+    if (!ec && step.status == ReadStatus::NeedMore) continue;
 
     busy = true;
     Response response;
