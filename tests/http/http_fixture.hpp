@@ -16,6 +16,13 @@
 
 namespace concert::testing {
 
+// The concertd the suites start: this build's, or CONCERTD_TEST_BINARY's (to run
+// the same suites against another build, e.g. an earlier commit's).
+inline std::string concertd_binary() {
+  const char* other = std::getenv("CONCERTD_TEST_BINARY");
+  return other && *other ? other : CONCERTD_BINARY;
+}
+
 inline constexpr const char* kTestSecret = "http-test-secret-0123456789abcdef";
 inline constexpr const char* kTestWebhookSecret = "http-test-pg-webhook-secret-0123";
 
@@ -31,10 +38,10 @@ class HttpTest : public ::testing::Test {
     ::setenv("CONCERTD_JWT_SECRET", kTestSecret, 1);
     ::setenv("CONCERTD_PG_WEBHOOK_SECRET", kTestWebhookSecret, 1);
     std::ofstream(dir.file("config.json")) << config_json();
-    server.emplace(ServerProcess::start(CONCERTD_BINARY,
-                                        {"--listen", "127.0.0.1:0", "--data-dir", dir.file("data"), "--config",
-                                         dir.file("config.json"), "--demo"},
-                                        dir.file("concertd.log")));
+    server.emplace(ServerProcess::start(
+        concertd_binary(),
+        {"--listen", "127.0.0.1:0", "--data-dir", dir.file("data"), "--config", dir.file("config.json"), "--demo"},
+        dir.file("concertd.log")));
     client = std::make_unique<HttpClient>("127.0.0.1", server->port());
   }
 

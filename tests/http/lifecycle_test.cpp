@@ -20,7 +20,7 @@ std::string run_command(const std::string& command) {
 
 TEST_F(Lifecycle, ASecondInstanceOnTheSameDataDirRefusesToStart) {
   try {
-    ServerProcess::start(CONCERTD_BINARY, {"--listen", "127.0.0.1:0", "--data-dir", dir.file("data")},
+    ServerProcess::start(concertd_binary(), {"--listen", "127.0.0.1:0", "--data-dir", dir.file("data")},
                          dir.file("second.log"), std::chrono::seconds(5));
     FAIL() << "the second instance started";
   } catch (const std::runtime_error& e) {
@@ -40,7 +40,7 @@ TEST_F(Lifecycle, KillNineLosesNothingCommitted) {
   server->kill9();
   server.reset();
   // The lock died with the process: a new instance starts on the same data dir.
-  server.emplace(ServerProcess::start(CONCERTD_BINARY,
+  server.emplace(ServerProcess::start(concertd_binary(),
                                       {"--listen", "127.0.0.1:0", "--data-dir", dir.file("data"), "--config",
                                        dir.file("config.json")},
                                       dir.file("restarted.log")));
@@ -51,7 +51,7 @@ TEST_F(Lifecycle, KillNineLosesNothingCommitted) {
 }
 
 TEST_F(Lifecycle, TokenCommandMintsAWorkingAdminToken) {
-  const auto token = run_command(std::string(CONCERTD_BINARY) + " token --sub ops --role admin --data-dir " +
+  const auto token = run_command(concertd_binary() + " token --sub ops --role admin --data-dir " +
                                  dir.file("data"));
   ASSERT_FALSE(token.empty());
   const auto trimmed = token.substr(0, token.find('\n'));
@@ -60,7 +60,7 @@ TEST_F(Lifecycle, TokenCommandMintsAWorkingAdminToken) {
 }
 
 TEST_F(Lifecycle, MigrateIsIdempotent) {
-  const std::string cmd = std::string(CONCERTD_BINARY) + " migrate --data-dir " + dir.file("other") + " >/dev/null 2>&1";
+  const std::string cmd = concertd_binary() + " migrate --data-dir " + dir.file("other") + " >/dev/null 2>&1";
   EXPECT_EQ(std::system(cmd.c_str()), 0);
   EXPECT_EQ(std::system(cmd.c_str()), 0);
 }

@@ -44,7 +44,7 @@ class MultiInstance : public ::testing::Test {
         << prefix << "\"}";
     for (int i = 0; i < kInstances; ++i) {
       servers.push_back(std::make_unique<ServerProcess>(ServerProcess::start(
-          CONCERTD_BINARY,
+          concertd_binary(),
           {"--profile", "local", "--listen", "127.0.0.1:0", "--data-dir", dir.file("data" + std::to_string(i)),
            "--config", dir.file("config.json")},
           dir.file("concertd" + std::to_string(i) + ".log"))));
