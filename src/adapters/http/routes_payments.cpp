@@ -1,6 +1,6 @@
 // POST /api/v1/payments, GET /api/v1/payments/{id}, POST /api/v1/payments/{id}/refund,
 // POST /api/v1/webhooks/pg (the gateway's callback)
-#include "adapters/http/json_input.hpp"
+#include "adapters/http/request_bodies.hpp"
 #include "adapters/http/respond.hpp"
 #include "app/views.hpp"
 #include "platform/webhook_signature.hpp"
@@ -15,39 +15,13 @@ Response payment_view(int status, const app::PaymentView& v) {
   return json_response(status, body);
 }
 
-// {"paymentId", "gatewayTxId", "outcome": "APPROVED"|"DECLINED", "amount", "reason"?}
-domain::Result<app::GatewayReport> parse_gateway_report(const std::string& text) {
-  auto body = parse_object(text);
-  if (!body) return tl::unexpected(body.error());
-  auto payment_id = get_int(*body, "paymentId", 1, INT64_MAX);
-  if (!payment_id) return tl::unexpected(payment_id.error());
-  auto tx = get_string(*body, "gatewayTxId", 128);
-  if (!tx) return tl::unexpected(tx.error());
-  auto outcome = get_string(*body, "outcome", 16);
-  if (!outcome) return tl::unexpected(outcome.error());
-  if (*outcome != "APPROVED" && *outcome != "DECLINED") {
-    return domain::fail(domain::ErrorCode::InvalidInput, "outcome must be APPROVED or DECLINED");
-  }
-  auto amount = get_int(*body, "amount", 0, INT64_MAX);
-  if (!amount) return tl::unexpected(amount.error());
-  app::GatewayReport report{*payment_id, *tx, *outcome == "APPROVED", *amount, ""};
-  if (body->contains("reason")) {
-    auto reason = get_string(*body, "reason", 500);
-    if (!reason) return tl::unexpected(reason.error());
-    report.reason = *reason;
-  }
-  return report;
-}
-
 }  // namespace
 
 void add_payment_routes(Router& router, ApiContext& ctx) {
   router.add({"POST", "/api/v1/payments", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
-                auto body = parse_object(call.request.body);
+                auto body = read_payment_body(call.request.body);
                 if (!body) co_return problem(body.error());
-                auto reservation_id = get_int(*body, "reservationId", 1, INT64_MAX);
-                if (!reservation_id) co_return problem(reservation_id.error());
-                const app::PayRequest request{call.user.sub, *reservation_id,
+                const app::PayRequest request{call.user.sub, body->reservation_id,
                                               call.request.header("Idempotency-Key").value_or("")};
                 const KeyedUseCase<app::PaymentView> pay = [&ctx, &request](auto& key) {
                   return ctx.app.payments.pay(request, &key);
@@ -79,7 +53,7 @@ void add_payment_routes(Router& router, ApiContext& ctx) {
                     !ok) {
                   co_return unauthenticated("PG-Signature", ok.error().detail);
                 }
-                auto report = parse_gateway_report(call.request.body);
+                auto report = read_pg_report(call.request.body);
                 if (!report) co_return problem(report.error());
                 const Work work = [&ctx, report = *report] {
                   return render(ctx.app.payments.apply_gateway_report(report),

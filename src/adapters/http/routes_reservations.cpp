@@ -1,5 +1,5 @@
 // POST /api/v1/reservations, GET and DELETE /api/v1/reservations/{id}
-#include "adapters/http/json_input.hpp"
+#include "adapters/http/request_bodies.hpp"
 #include "adapters/http/respond.hpp"
 #include "app/views.hpp"
 
@@ -13,13 +13,9 @@ Response reservation_view(int status, const domain::Reservation& r) { return jso
 
 void add_reservation_routes(Router& router, ApiContext& ctx) {
   router.add({"POST", "/api/v1/reservations", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
-                auto body = parse_object(call.request.body);
+                auto body = read_hold_body(call.request.body);
                 if (!body) co_return problem(body.error());
-                auto schedule_id = get_int(*body, "scheduleId", 1, INT64_MAX);
-                if (!schedule_id) co_return problem(schedule_id.error());
-                auto seat_ids = get_id_list(*body, "seatIds", 64);
-                if (!seat_ids) co_return problem(seat_ids.error());
-                const app::HoldRequest request{call.user.sub, *schedule_id, *seat_ids,
+                const app::HoldRequest request{call.user.sub, body->schedule_id, body->seat_ids,
                                                call.request.header("Queue-Token").value_or(""),
                                                call.request.header("Idempotency-Key").value_or("")};
                 const KeyedUseCase<domain::Reservation> hold = [&ctx, &request](auto& key) {
