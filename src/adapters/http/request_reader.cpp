@@ -95,11 +95,13 @@ struct RequestReader::Impl {
   beast::flat_buffer buffer;
   std::optional<Parser> parser;  // the message being read; a new one per message
   bool header_checked = false;
+  std::size_t header_bytes = 0;  // consumed by put() before the header was done
   bool continue_offered = false;
 
   // RFC 9112 §2.2: empty lines before a request line are ignored (some clients
-  // send a CRLF after a body). A lone CR waits for what follows it.
-  void skip_empty_lines() {
+  // send a CRLF after a body). False while nothing else has arrived: no bytes,
+  // or a lone CR that waits for what follows it.
+  bool skip_empty_lines() {
     for (;;) {
       const auto* bytes = static_cast<const char*>(buffer.data().data());
       const auto size = buffer.size();
@@ -108,7 +110,7 @@ struct RequestReader::Impl {
       } else if (size >= 2 && bytes[0] == '\r' && bytes[1] == '\n') {
         buffer.consume(2);
       } else {
-        return;
+        return !(size == 0 || (size == 1 && bytes[0] == '\r'));
       }
     }
   }
@@ -132,6 +134,7 @@ boost::asio::mutable_buffer RequestReader::prepare(std::size_t n) { return impl_
 void RequestReader::commit(std::size_t n) { impl_->buffer.commit(n); }
 
 void RequestReader::append(std::string_view bytes) {
+  if (bytes.empty()) return;  // a null data() must not reach memcpy
   const auto space = prepare(bytes.size());
   std::memcpy(space.data(), bytes.data(), bytes.size());
   commit(bytes.size());
@@ -144,15 +147,17 @@ std::size_t RequestReader::buffered() const { return impl_->buffer.size(); }
 ReadStep RequestReader::next() {
   auto& s = *impl_;
   if (!s.parser) {
-    s.skip_empty_lines();
-    if (s.buffer.size() == 0) return {};
+    if (!s.skip_empty_lines()) return {};
     s.parser.emplace();
     s.parser->body_limit(s.limits.body_limit);
     s.parser->header_limit(static_cast<std::uint32_t>(s.limits.header_limit));
-    // A request that arrived whole (the usual keep-alive poll) is parsed in one
-    // put(), its body included; see bench/results.
-    s.parser->eager(true);
+    // Not eager until the header is done: the put() that ends the header stops
+    // there, so its size is known (Beast 1.74 applies header_limit to the start
+    // line and the fields separately when both arrive in one put()) and the
+    // framing checks run before any of the body is parsed.
+    s.parser->eager(false);
     s.header_checked = false;
+    s.header_bytes = 0;
     s.continue_offered = false;
   }
   auto& parser = *s.parser;
@@ -163,9 +168,15 @@ ReadStep RequestReader::next() {
     const auto used = parser.put(s.buffer.data(), ec);
     s.buffer.consume(used);
     if (ec && ec != bhttp::error::need_more) return s.refuse(parse_failure(ec));
+    if (!s.header_checked) s.header_bytes += used;
     if (parser.is_header_done() && !s.header_checked) {
       s.header_checked = true;
+      if (s.header_bytes > s.limits.header_limit) return s.refuse(parse_failure(bhttp::error::header_limit));
       if (auto refusal = check_header(parser.get().base())) return s.refuse(std::move(*refusal));
+      // A request that arrived whole (the usual keep-alive poll) has its body
+      // parsed in one more put(); see bench/results.
+      parser.eager(true);
+      continue;
     }
     if (ec == bhttp::error::need_more || used == 0) break;
   }
