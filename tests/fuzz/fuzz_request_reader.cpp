@@ -81,7 +81,7 @@ struct Feed {
           continues = 0;
           continue;
         case ReadStatus::Refused:
-          check_refusal(step.refusal);
+          check_refusal(*step.refusal);
           refusal = std::move(step.refusal);
           return;
       }

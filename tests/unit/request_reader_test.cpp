@@ -29,7 +29,7 @@ Fed feed(RequestReader& reader, const std::vector<std::string>& pieces) {
         out.targets.push_back(step.request.target);
         continue;
       }
-      if (step.status == ReadStatus::Refused) out.refused_status = step.refusal.status;
+      if (step.status == ReadStatus::Refused) out.refused_status = step.refusal->status;
       break;
     }
     if (out.last == ReadStatus::Refused) break;

@@ -14,6 +14,7 @@
 #include <boost/asio/buffer.hpp>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,10 +36,10 @@ enum class ReadStatus {
 
 struct ReadStep {
   ReadStatus status = ReadStatus::NeedMore;
-  Request request;        // Ready
-  Response refusal;       // Refused
-  std::string method;     // Ready, or Refused once the request line was read ("" before)
-  unsigned version = 11;  // 10 or 11
+  Request request;                  // Ready
+  std::optional<Response> refusal;  // Refused (optional: most steps need no Response built)
+  std::string method;               // Ready, or Refused once the request line was read ("" before)
+  unsigned version = 11;            // 10 or 11
   bool keep_alive = false;
 };
 

@@ -228,7 +228,7 @@ awaitable<void> HttpServer::State::session(tcp::socket socket) {
       response = problem(408, "request-timeout", "the request did not arrive within the read timeout");
       observe(step.method, remote_text, began, response);
     } else if (step.status == ReadStatus::Refused) {
-      response = std::move(step.refusal);
+      response = std::move(*step.refusal);
       observe(step.method, remote_text, began, response);
     } else {
       keep_alive = step.keep_alive;
