@@ -62,8 +62,8 @@ ServerOptions options() {
   ServerOptions o;
   o.body_limit = 1024;
   o.header_limit = 1024;
-  o.read_timeout = 300ms;
-  o.idle_timeout = 2s;
+  o.read_timeout = 2s;  // far above any pause a test makes, even in a sanitizer build
+  o.idle_timeout = 4s;
   return o;
 }
 
@@ -71,7 +71,7 @@ ServerOptions options() {
 std::vector<concert::testing::RawReply> exchange(unsigned short port, const std::string& bytes) {
   RawConn conn(port);
   conn.send(bytes);
-  return split_replies(conn.read_until_close(2s).data);
+  return split_replies(conn.read_until_close(5s).data);
 }
 
 void expect_refused(const concert::testing::RawReply& reply, int status, const std::string& code) {
@@ -118,7 +118,9 @@ TEST(HttpFraming, ARequestInsideABodyIsNeverParsedAsARequest) {
 
 TEST(HttpFraming, ATruncatedBodyIsNeverDispatchedAndGets408) {
   Recorder r;
-  ServerHarness s(options(), r.handler(), r.observer());
+  auto o = options();
+  o.read_timeout = 300ms;
+  ServerHarness s(o, r.handler(), r.observer());
   const auto replies = exchange(s.port(), "POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\n{\"a\":1}");
   ASSERT_EQ(replies.size(), 1u);
   expect_refused(replies[0], 408, "request-timeout");
@@ -133,7 +135,7 @@ TEST(HttpFraming, ExpectContinueIsAnsweredBeforeTheBodyIsSent) {
   ServerHarness s(options(), r.handler(), r.observer());
   RawConn conn(s.port());
   ASSERT_TRUE(conn.send("PUT /a HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"));
-  const auto interim = conn.read_until_close(300ms);  // the client waits for it, sending nothing
+  const auto interim = conn.read_response(1s);  // the client waits for it, sending nothing
   EXPECT_EQ(interim.data, "HTTP/1.1 100 Continue\r\n\r\n");
   ASSERT_TRUE(conn.send("body"));
   const auto final_reply = parse_reply(conn.read_response(2s).data);
@@ -209,7 +211,9 @@ TEST(HttpFraming, Http10WithoutHostAndAChunkedBodyWithinTheLimitAreServed) {
 
 TEST(HttpFraming, EmptyLinesBetweenRequestsAreIgnoredAndDoNotStartTheReadDeadline) {
   Recorder r;
-  ServerHarness s(options(), r.handler(), r.observer());  // read_timeout 300 ms, idle 2 s
+  auto o = options();
+  o.read_timeout = 300ms;
+  ServerHarness s(o, r.handler(), r.observer());
   RawConn conn(s.port());
   ASSERT_TRUE(conn.send("POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok\r\n"));
   EXPECT_EQ(parse_reply(conn.read_response(2s).data).body, "POST /a [ok]");
