@@ -185,5 +185,60 @@ TEST_P(KeyedRequests, ADuplicateWhileThePaymentIsAtTheGatewayIsTurnedAway) {
   expect_invariants({s.id});
 }
 
+// SPEC §4b: any sub of 1..128 bytes of UTF-8 is a user, and two different subs
+// are two users on every adapter set. Subs that differ only in case, in a
+// trailing space or after a '|' (Auth0's "auth0|abc") get admitted by the queue,
+// hold under the same Idempotency-Key without seeing each other's stored answer,
+// and have a seat limit each.
+TEST_P(KeyedRequests, SubsThatDifferInAnyByteAreDifferentUsers) {
+  std::string long_sub;
+  while (long_sub.size() < 128) long_sub += "\xF0\x9F\x8E\xAB";  // U+1F3AB, 4 bytes
+  const std::vector<std::string> subs{"auth0|abc",       "auth0|ABC",        "auth0", "a", "A", "a ", "a|x",
+                                      "caf\xC3\xA9 fan", "cafe\xCC\x81 fan", long_sub};
+  ASSERT_EQ(long_sub.size(), 128u);
+  auto s = f->make_schedule(20, {}, /*max_seats_per_user=*/1);
+  const auto ids = seats(s.id, static_cast<int>(subs.size()) + 1);
+  std::vector<domain::Id> reservation_of;
+  for (std::size_t i = 0; i < subs.size(); ++i) {
+    SCOPED_TRACE("sub #" + std::to_string(i));
+    const auto token = f->admit(subs[i], s.id);  // fails the test if the queue never admits the sub
+    auto held = hold({subs[i], s.id, {ids[i]}, token, "the-same-key"});
+    ASSERT_FALSE(held.replay) << held.replay->status << " " << held.replay->body;  // not another sub's answer
+    ASSERT_TRUE(held.result) << held.result.error().detail;
+    EXPECT_EQ(held.result->user_id, subs[i]);
+    reservation_of.push_back(held.result->id);
+    // The limit of 1 is this sub's own: a second seat is refused to it alone.
+    auto second = hold({subs[i], s.id, {ids[subs.size()]}, token, "second-" + std::to_string(i)});
+    ASSERT_FALSE(second.result);
+    EXPECT_EQ(second.result.error().code, ErrorCode::SeatLimitReached);
+  }
+  for (std::size_t i = 0; i < subs.size(); ++i) {
+    SCOPED_TRACE("sub #" + std::to_string(i));
+    auto again = hold({subs[i], s.id, {ids[i]}, "unused", "the-same-key"});
+    ASSERT_TRUE(again.replay);
+    EXPECT_EQ(again.replay->body, std::to_string(reservation_of[i]));
+    auto mine = f->services->reservations.get(subs[i], reservation_of[i]);
+    ASSERT_TRUE(mine) << mine.error().detail;
+    const auto other = (i + 1) % subs.size();
+    EXPECT_FALSE(f->services->reservations.get(subs[other], reservation_of[i]));  // nobody else's to read
+  }
+  expect_invariants({s.id});
+}
+
+// Idempotency-Keys are compared byte for byte too: keys that differ only in case
+// name two requests, not one reused with another body.
+TEST_P(KeyedRequests, KeysThatDifferOnlyInCaseAreDifferentKeys) {
+  auto s = f->make_schedule(10);
+  const auto ids = seats(s.id, 2);
+  const auto token = f->admit("alice", s.id);
+  auto first = hold({"alice", s.id, {ids[0]}, token, "H-abc"});
+  ASSERT_TRUE(first.result) << first.result.error().detail;
+  auto second = hold({"alice", s.id, {ids[1]}, token, "h-ABC"});
+  ASSERT_FALSE(second.replay) << second.replay->body;
+  ASSERT_TRUE(second.result) << second.result.error().detail;
+  EXPECT_NE(second.result->id, first.result->id);
+  EXPECT_EQ(f->store->begin(ports::TxMode::Read)->list_reservations(s.id).size(), 2U);
+}
+
 }  // namespace
 }  // namespace concert::testing

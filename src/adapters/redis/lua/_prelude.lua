@@ -8,7 +8,8 @@
     KEYS[4] seen      ZSET token -> last poll (ms), waiting and pre-queue fans only
     KEYS[5] users     HASH user -> live token
     KEYS[6] meta      HASH last_seq, serving_seq, drawn, pre_count, moves
-    KEYS[7] tokens    HASH token -> "<user>|<entered_at>"
+    KEYS[7] tokens    HASH token -> "<user>|<entered_at>" (split at the last '|': a user id
+                      may hold '|', as Auth0's "auth0|abc" does; entered_at never does)
     KEYS[8] admitted  ZSET token -> admitted_at (ms), the last second only
     KEYS[9] admlog    ZSET "<seq>|<user>|<entered_at>|<admitted_at>" -> seq, the admission
                       log (the newest ADMISSION_LOG_SIZE promotions)
@@ -34,12 +35,15 @@ local function log_move(keys, move)
   if excess > 0 then redis.call('ZREMRANGEBYRANK', keys[10], 0, excess - 1) end
 end
 
+-- The user and entered_at of a token record "<user>|<entered_at>".
+local function split_record(info)
+  return string.match(info, '^(.*)|([^|]*)$')
+end
+
 local function describe(keys, token)
   local info = redis.call('HGET', keys[7], token)
   if not info then return nil end
-  local sep = string.find(info, '|', 1, true)
-  local user = string.sub(info, 1, sep - 1)
-  local entered = string.sub(info, sep + 1)
+  local user, entered = split_record(info)
   local serving = redis.call('HGET', keys[6], 'serving_seq') or '0'
   local active_until = redis.call('ZSCORE', keys[3], token)
   if active_until then return {token, 'ACTIVE', '0', active_until, entered, serving, user} end
@@ -53,7 +57,7 @@ end
 local function finish(keys, token)
   local info = redis.call('HGET', keys[7], token)
   if not info then return 0 end
-  local user = string.sub(info, 1, string.find(info, '|', 1, true) - 1)
+  local user = split_record(info)
   redis.call('ZREM', keys[1], token)
   redis.call('ZREM', keys[2], token)
   redis.call('ZREM', keys[3], token)
