@@ -4,12 +4,27 @@
 
 #include <charconv>
 #include <map>
+#include <string_view>
 
 #include "platform/crypto.hpp"
 
 namespace concert::adapters::redis {
 
 namespace {
+
+// Error replies of a Redis that is up but cannot serve for now: loading its data
+// after a restart, out of memory, a replica or a master without its replicas, a
+// busy script, a cluster reconfiguring. They are the same fast 503 as a lost
+// connection (SPEC I7), not a bug of ours.
+bool cannot_serve_now(std::string_view error) {
+  static constexpr std::string_view prefixes[] = {"LOADING", "OOM",     "READONLY",    "MASTERDOWN", "BUSY",
+                                                  "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS", "MISCONF"};
+  for (const auto prefix : prefixes) {
+    if (error.rfind(prefix, 0) == 0 && (error.size() == prefix.size() || error[prefix.size()] == ' ')) return true;
+  }
+  return false;
+}
+
 
 timeval to_timeval(std::chrono::milliseconds ms) {
   return timeval{static_cast<time_t>(ms.count() / 1000), static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
@@ -103,7 +118,15 @@ std::unique_ptr<RedisClient::Connection> RedisClient::acquire() {
     throw RedisUnavailable("cannot connect to Redis at " + e.host + ":" + std::to_string(e.port) + ": " + why);
   }
   redisSetTimeout(conn->ctx, to_timeval(options_.command_timeout));
-  if (e.db != 0) run(*conn, {"SELECT", std::to_string(e.db)});
+  if (e.db != 0) {
+    try {
+      run(*conn, {"SELECT", std::to_string(e.db)});
+    } catch (...) {
+      conn->broken = true;  // not on its database: dropped, and its place in the pool freed
+      give_back(std::move(conn));
+      throw;
+    }
+  }
   return conn;
 }
 
@@ -133,7 +156,11 @@ Reply RedisClient::run(Connection& conn, const std::vector<std::string>& argv) {
     throw RedisUnavailable(std::string("Redis command failed: ") + conn.ctx->errstr);
   }
   std::unique_ptr<redisReply, decltype(&freeReplyObject)> reply(raw, freeReplyObject);
-  if (reply->type == REDIS_REPLY_ERROR) throw std::runtime_error(std::string(reply->str, reply->len));
+  if (reply->type == REDIS_REPLY_ERROR) {
+    std::string error(reply->str, reply->len);
+    if (cannot_serve_now(error)) throw RedisUnavailable("Redis cannot serve now: " + error);
+    throw std::runtime_error(error);
+  }
   return convert(reply.get());
 }
 
