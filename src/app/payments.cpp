@@ -7,6 +7,7 @@
 #include "app/outbox.hpp"
 #include "app/transaction.hpp"
 #include "domain/rules.hpp"
+#include "domain/state_machines.hpp"
 
 namespace concert::app {
 
@@ -250,23 +251,57 @@ domain::Result<domain::Payment> Payments::get(const domain::UserId& user, domain
 
 domain::Result<PaymentView> Payments::refund(const domain::UserId& user, domain::Id payment_id,
                                              Keyed<PaymentView>* key) {
-  auto p = get(user, payment_id);
-  if (!p) return tl::unexpected(p.error());
-  if (p->status != PaymentStatus::Approved) {
-    return fail(ErrorCode::InvalidState,
-                "only an APPROVED payment can be refunded; this one is " + std::string(to_string(p->status)));
-  }
-  const auto result = ctx_.gateway.refund(refund_key(p->id), p->gateway_tx_id.value_or(""), p->amount);
+  auto pending = begin_refund(user, payment_id, key);
+  if (!pending) return tl::unexpected(pending.error());
+  return complete_refund(*pending, key);
+}
+
+domain::Result<domain::Payment> Payments::begin_refund(const domain::UserId& user, domain::Id payment_id,
+                                                       Keyed<PaymentView>* key) {
+  const auto now = ctx_.clock.now();
+  return in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<domain::Payment> {
+    // The key first: a key used before (another payment's refund, say) is refused
+    // here, before the gateway hears of anything.
+    if (auto claimed = claim_key(key, tx); !claimed) return tl::unexpected(claimed.error());
+    auto p = tx.find_payment(payment_id);
+    if (!p || p->user_id != user) return fail(ErrorCode::NotFound, "no payment " + std::to_string(payment_id));
+    // Decided already (a retry after the gateway did not answer, or a crash): resume it.
+    if (p->status == PaymentStatus::RefundPending) return *p;
+    if (!domain::can_transition(p->status, PaymentStatus::RefundPending)) {
+      return fail(ErrorCode::InvalidState,
+                  "only an APPROVED payment can be refunded; this one is " + std::string(to_string(p->status)));
+    }
+    if (!tx.transition_payment(p->id, PaymentStatus::Approved, PaymentStatus::RefundPending, std::nullopt, now)) {
+      return fail(ErrorCode::PaymentInProgress, "a refund of this payment is starting; retry");
+    }
+    auto moved = *tx.find_payment(p->id);
+    record(tx, moved, "PaymentRefundRequested", now);
+    return moved;
+  });
+}
+
+domain::Result<PaymentView> Payments::complete_refund(const domain::Payment& pending, Keyed<PaymentView>* key) {
+  // No transaction is open; the gateway's key is the payment's, so every attempt
+  // (retries, another instance, the reconciler) refunds it at most once.
+  const auto result = ctx_.gateway.refund(refund_key(pending.id), pending.gateway_tx_id.value_or(""), pending.amount);
   if (result.outcome != ports::GatewayOutcome::Approved) {
-    return fail(ErrorCode::Unavailable, "the payment gateway did not confirm the refund; retry");
+    return fail(ErrorCode::Unavailable,
+                "the payment gateway did not confirm the refund; the payment stays REFUND_PENDING until it does");
   }
   const auto now = ctx_.clock.now();
   auto refunded = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
-    if (auto claimed = claim_key(key, tx); !claimed) return tl::unexpected(claimed.error());
-    if (!tx.transition_payment(p->id, PaymentStatus::Approved, PaymentStatus::Refunded, std::nullopt, now)) {
-      return fail(ErrorCode::InvalidState, "the payment was refunded meanwhile");
+    if (!tx.transition_payment(pending.id, PaymentStatus::RefundPending, PaymentStatus::Refunded, std::nullopt, now)) {
+      // Another attempt settled it first: answer as it did.
+      auto current = *tx.find_payment(pending.id);
+      if (current.status != PaymentStatus::Refunded) {
+        return fail(ErrorCode::InvalidState, "payment " + std::to_string(pending.id) + " is " +
+                                                 std::string(to_string(current.status)) + ", not REFUND_PENDING");
+      }
+      PaymentView view = view_of(tx, current);
+      settle_key(key, tx, domain::Result<PaymentView>(view));
+      return view;
     }
-    auto payment = *tx.find_payment(p->id);
+    auto payment = *tx.find_payment(pending.id);
     record(tx, payment, "PaymentRefunded", now);
     auto r = *tx.find_reservation(payment.reservation_id);
     if (tx.transition_reservation(r.id, ReservationStatus::Paid, ReservationStatus::Refunded)) {

@@ -42,8 +42,15 @@ class Payments {
   // answer in the one that applies the gateway's outcome.
   domain::Result<PaymentView> pay(const PayRequest& request, Keyed<PaymentView>* key = nullptr);
   domain::Result<domain::Payment> get(const domain::UserId& user, domain::Id payment_id);
+  // In two phases (SPEC §3): transaction 1 claims the key (409 in flight, 422
+  // reused, before any gateway call) and moves APPROVED -> REFUND_PENDING with its
+  // event; the gateway refunds under the payment's own key with no lock held;
+  // transaction 2 moves it to REFUNDED and frees the seats. A REFUND_PENDING
+  // payment is resumed by a retry (any key) and by the reconciler.
   domain::Result<PaymentView> refund(const domain::UserId& user, domain::Id payment_id,
                                      Keyed<PaymentView>* key = nullptr);
+  // Asks the gateway again for a REFUND_PENDING payment and settles it (the reconciler).
+  domain::Result<PaymentView> resume_refund(const domain::Payment& pending) { return complete_refund(pending, nullptr); }
   // Settles a PENDING payment with the report's outcome, as the charge's own
   // answer would have (a late approval included), so a payment whose answer was
   // lost completes without the fan's retry. A report the payment already agrees
@@ -53,6 +60,9 @@ class Payments {
 
  private:
   domain::Result<PaymentView> start(const PayRequest& request, Keyed<PaymentView>* key);
+  domain::Result<domain::Payment> begin_refund(const domain::UserId& user, domain::Id payment_id,
+                                               Keyed<PaymentView>* key);
+  domain::Result<PaymentView> complete_refund(const domain::Payment& pending, Keyed<PaymentView>* key);
   domain::Result<PaymentView> settle_approved(const PaymentView& started, const std::string& gateway_tx_id,
                                               Keyed<PaymentView>* key);
   domain::Result<PaymentView> settle_declined(const domain::Payment& payment, const ports::GatewayResult& result,

@@ -64,7 +64,10 @@ void check_payments(const std::vector<domain::Reservation>& reservations, const 
   std::map<domain::Id, const domain::Reservation*> by_id;
   for (const auto& r : reservations) by_id[r.id] = &r;
   for (const auto& p : payments) {
-    if (p.status == PaymentStatus::Approved) approved_by_reservation[p.reservation_id].push_back(&p);
+    // REFUND_PENDING: the money is still taken until the gateway confirms the refund.
+    if (p.status == PaymentStatus::Approved || p.status == PaymentStatus::RefundPending) {
+      approved_by_reservation[p.reservation_id].push_back(&p);
+    }
   }
   for (const auto& r : reservations) {
     const auto& approved = approved_by_reservation[r.id];
@@ -89,6 +92,7 @@ void check_payments(const std::vector<domain::Reservation>& reservations, const 
 void check_ledgers(const std::vector<std::string>& paths, const std::vector<domain::Payment>& payments,
                    InvariantReport& report) {
   std::map<std::string, int> charges;
+  std::map<std::string, int> refunds;
   for (const auto& path : paths) {
     std::ifstream in(path);
     if (!in) {
@@ -98,18 +102,29 @@ void check_ledgers(const std::vector<std::string>& paths, const std::vector<doma
     std::string line;
     while (std::getline(in, line)) {
       auto j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_object() && j.value("kind", "") == "charge") ++charges[j.value("key", "")];
+      if (!j.is_object()) continue;
+      if (j.value("kind", "") == "charge") ++charges[j.value("key", "")];
+      if (j.value("kind", "") == "refund") ++refunds[j.value("key", "")];
     }
   }
   for (const auto& [key, n] : charges) {
     if (n > 1) report.add("I3", "gateway key " + key + " was charged " + std::to_string(n) + " times");
   }
+  for (const auto& [key, n] : refunds) {
+    if (n > 1) report.add("I3", "gateway key " + key + " was refunded " + std::to_string(n) + " times");
+  }
   for (const auto& p : payments) {
-    if (p.status == PaymentStatus::Approved || p.status == PaymentStatus::Refunded) {
-      if (!charges.contains("pay-" + std::to_string(p.id))) {
-        report.add("I3", "payment " + std::to_string(p.id) + " is " + std::string(to_string(p.status)) +
+    const auto id = std::to_string(p.id);
+    if (p.status == PaymentStatus::Approved || p.status == PaymentStatus::RefundPending ||
+        p.status == PaymentStatus::Refunded) {
+      if (!charges.contains("pay-" + id)) {
+        report.add("I3", "payment " + id + " is " + std::string(to_string(p.status)) +
                              " but the gateway has no charge for it");
       }
+    }
+    // Money back for a ticket that stays sold.
+    if (p.status == PaymentStatus::Approved && refunds.contains("refund-" + id)) {
+      report.add("I3", "payment " + id + " is APPROVED but the gateway refunded it");
     }
   }
 }

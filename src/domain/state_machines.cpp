@@ -32,6 +32,8 @@ bool can_transition(PaymentStatus from, PaymentStatus to) {
     case P::Pending:
       return to == P::Approved || to == P::Declined || to == P::Failed || to == P::Voided;
     case P::Approved:
+      return to == P::RefundPending;
+    case P::RefundPending:
       return to == P::Refunded;
     default:
       return false;
@@ -52,6 +54,6 @@ bool can_transition(TokenStatus from, TokenStatus to) {
 
 bool is_live(ReservationStatus s) { return s == ReservationStatus::Held || s == ReservationStatus::Paid; }
 
-bool is_final(PaymentStatus s) { return s != PaymentStatus::Pending; }
+bool is_final(PaymentStatus s) { return s != PaymentStatus::Pending && s != PaymentStatus::RefundPending; }
 
 }  // namespace concert::domain

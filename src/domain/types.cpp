@@ -30,11 +30,12 @@ constexpr std::array<std::pair<ReservationStatus, std::string_view>, 5> kReserva
     {ReservationStatus::Expired, "EXPIRED"},
     {ReservationStatus::Cancelled, "CANCELLED"},
     {ReservationStatus::Refunded, "REFUNDED"}}};
-constexpr std::array<std::pair<PaymentStatus, std::string_view>, 6> kPayment{{
+constexpr std::array<std::pair<PaymentStatus, std::string_view>, 7> kPayment{{
     {PaymentStatus::Pending, "PENDING"},
     {PaymentStatus::Approved, "APPROVED"},
     {PaymentStatus::Declined, "DECLINED"},
     {PaymentStatus::Failed, "FAILED"},
+    {PaymentStatus::RefundPending, "REFUND_PENDING"},
     {PaymentStatus::Refunded, "REFUNDED"},
     {PaymentStatus::Voided, "VOIDED"}}};
 constexpr std::array<std::pair<TokenStatus, std::string_view>, 5> kToken{{

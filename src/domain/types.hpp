@@ -20,7 +20,9 @@ using Money = std::int64_t;  // integer KRW
 
 enum class SeatStatus { Available, Held, Sold };
 enum class ReservationStatus { Held, Paid, Expired, Cancelled, Refunded };
-enum class PaymentStatus { Pending, Approved, Declined, Failed, Refunded, Voided };
+// RefundPending: the refund is decided and its event written; the gateway has
+// not confirmed it yet (SPEC §3: entered before the gateway is called).
+enum class PaymentStatus { Pending, Approved, Declined, Failed, RefundPending, Refunded, Voided };
 enum class TokenStatus { Waiting, Active, Used, Expired, Left };
 
 struct QueueSettings {

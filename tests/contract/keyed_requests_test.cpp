@@ -1,6 +1,7 @@
 // Idempotency-Keys through the use cases (SPEC §2a, §4, I3): the key is claimed and
 // its answer stored inside the use case's own transactions, and a retry gets the
 // first answer whatever happened since.
+#include <fstream>
 #include <thread>
 
 #include "adapters/http/problem.hpp"
@@ -45,6 +46,38 @@ class KeyedRequests : public ContractTest {
     app::Keyed<app::PaymentView> key(services->idempotency, {request.user, "payments", request.idempotency_key},
                                      std::to_string(request.reservation_id), response_of<app::PaymentView>);
     return key.answer(services->payments.pay(request, &key));
+  }
+
+  // The fingerprint is the HTTP layer's (method, path, body): one key on two
+  // payments' refunds is one key with two requests.
+  app::KeyedAnswer<app::PaymentView> refund(const domain::UserId& user, domain::Id payment_id, const std::string& key) {
+    app::Keyed<app::PaymentView> keyed(services->idempotency, {user, "refunds", key},
+                                       "POST /api/v1/payments/" + std::to_string(payment_id) + "/refund\n",
+                                       response_of<app::PaymentView>);
+    return keyed.answer(services->payments.refund(user, payment_id, &keyed));
+  }
+
+  // An APPROVED payment of `user` for a new hold of one seat.
+  app::PaymentView paid(const domain::UserId& user, domain::Id schedule_id, domain::Id seat_id) {
+    auto r = f->hold(user, schedule_id, {seat_id});
+    auto p = pay({user, r.id, "pay-" + std::to_string(r.id)});
+    EXPECT_TRUE(p.result) << p.result.error().detail;
+    return *p.result;
+  }
+
+  domain::PaymentStatus status_of(domain::Id payment_id) {
+    return f->store->begin(ports::TxMode::Read)->find_payment(payment_id)->status;
+  }
+
+  // Refunds the gateway's ledger recorded under this payment's refund key.
+  int ledger_refunds(domain::Id payment_id) {
+    std::ifstream in(f->ledger_path());
+    int n = 0;
+    for (std::string line; std::getline(in, line);) {
+      n += line.find("\"kind\":\"refund\"") != std::string::npos &&
+           line.find("\"key\":\"refund-" + std::to_string(payment_id) + "\"") != std::string::npos;
+    }
+    return n;
   }
 
   std::vector<domain::Id> seats(domain::Id schedule_id, int n) {
@@ -238,6 +271,74 @@ TEST_P(KeyedRequests, KeysThatDifferOnlyInCaseAreDifferentKeys) {
   ASSERT_TRUE(second.result) << second.result.error().detail;
   EXPECT_NE(second.result->id, first.result->id);
   EXPECT_EQ(f->store->begin(ports::TxMode::Read)->list_reservations(s.id).size(), 2U);
+}
+
+// The key is claimed before the gateway is called: a key that refunded one
+// payment, sent again for another, is refused and nothing is refunded for it
+// (money back for a ticket that stays sold, before the two-phase refund).
+TEST_P(KeyedRequests, AKeyThatRefundedOnePaymentRefundsNoOther) {
+  auto s = f->make_schedule(10);
+  const auto ids = seats(s.id, 2);
+  const auto p1 = paid("alice", s.id, ids[0]);
+  const auto p2 = paid("alice", s.id, ids[1]);
+  auto first = refund("alice", p1.payment.id, "K");
+  ASSERT_TRUE(first.result) << first.result.error().detail;
+  auto reused = refund("alice", p2.payment.id, "K");
+  EXPECT_FALSE(reused.replay);
+  ASSERT_FALSE(reused.result);
+  EXPECT_EQ(reused.result.error().code, ErrorCode::KeyReused);
+  EXPECT_EQ(f->gateway->refund_calls.load(), 1);
+  EXPECT_EQ(ledger_refunds(p2.payment.id), 0);
+  EXPECT_EQ(status_of(p2.payment.id), domain::PaymentStatus::Approved);
+  EXPECT_EQ(seat(s.id, ids[1]).status, domain::SeatStatus::Sold);
+  expect_invariants({s.id});
+}
+
+// The gateway refunded but its answer was lost: the payment stays REFUND_PENDING
+// (its seat still sold, I2 and I3 holding), and the retry finishes it with no
+// second refund at the gateway.
+TEST_P(KeyedRequests, ARefundWhoseAnswerWasLostIsFinishedByTheRetry) {
+  auto s = f->make_schedule(10);
+  const auto p = paid("alice", s.id, seats(s.id, 1)[0]);
+  f->gateway->lost_refund_answers_left = 1;
+  auto lost = refund("alice", p.payment.id, "K");
+  ASSERT_FALSE(lost.result);
+  EXPECT_EQ(lost.result.error().code, ErrorCode::Unavailable);
+  EXPECT_EQ(status_of(p.payment.id), domain::PaymentStatus::RefundPending);
+  EXPECT_EQ(ledger_refunds(p.payment.id), 1);
+  expect_invariants({s.id});
+
+  auto retried = refund("alice", p.payment.id, "K");
+  EXPECT_FALSE(retried.replay);
+  ASSERT_TRUE(retried.result) << retried.result.error().detail;
+  EXPECT_EQ(retried.result->payment.status, domain::PaymentStatus::Refunded);
+  EXPECT_EQ(retried.result->reservation.status, domain::ReservationStatus::Refunded);
+  EXPECT_EQ(ledger_refunds(p.payment.id), 1);
+  EXPECT_TRUE(refund("alice", p.payment.id, "K").replay);
+  expect_invariants({s.id});
+}
+
+// While a refund is at the gateway, its key is in flight (409); a refund of the
+// same payment under another key resumes it, and the gateway refunds once.
+TEST_P(KeyedRequests, RefundsOfOnePaymentAtOnceRefundItOnce) {
+  auto s = f->make_schedule(10);
+  const auto p = paid("alice", s.id, seats(s.id, 1)[0]);
+  std::optional<app::KeyedAnswer<app::PaymentView>> same_key, other_key;
+  f->gateway->before_refund = [&] {
+    if (same_key) return;  // the first refund only
+    same_key = refund("alice", p.payment.id, "K");
+    other_key = refund("alice", p.payment.id, "K2");
+  };
+  auto first = refund("alice", p.payment.id, "K");
+  ASSERT_TRUE(first.result) << first.result.error().detail;
+  EXPECT_EQ(first.result->payment.status, domain::PaymentStatus::Refunded);
+  ASSERT_TRUE(same_key && other_key);
+  ASSERT_FALSE(same_key->result);
+  EXPECT_EQ(same_key->result.error().code, ErrorCode::KeyInFlight);
+  ASSERT_TRUE(other_key->result) << other_key->result.error().detail;
+  EXPECT_EQ(other_key->result->payment.status, domain::PaymentStatus::Refunded);
+  EXPECT_EQ(ledger_refunds(p.payment.id), 1);
+  expect_invariants({s.id});
 }
 
 }  // namespace

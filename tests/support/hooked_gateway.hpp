@@ -1,6 +1,7 @@
 // Wraps the sandbox gateway so a test can act in the middle of a charge (let a
 // hold expire, make another fan take the seat, send the gateway's own report of
-// the charge before its answer arrives) or make the gateway time out.
+// the charge before its answer arrives, refund with another key while a refund
+// is at the gateway) or make the gateway time out.
 #pragma once
 
 #include <atomic>
@@ -27,12 +28,22 @@ class HookedGateway final : public ports::PaymentGateway {
     return result;
   }
   ports::GatewayResult refund(const std::string& key, const std::string& tx, domain::Money amount) override {
+    ++refund_calls;
+    if (before_refund) before_refund();
+    if (lost_refund_answers_left > 0) {
+      --lost_refund_answers_left;
+      inner_->refund(key, tx, amount);  // refunded, but the answer is lost
+      return {ports::GatewayOutcome::Unknown, "", "simulated timeout"};
+    }
     return inner_->refund(key, tx, amount);
   }
 
   std::function<void()> before_charge;
   std::function<void(const ports::ChargeRequest&, const ports::GatewayResult&)> after_charge;
   std::atomic<int> unknown_outcomes_left{0};
+  std::function<void()> before_refund;
+  std::atomic<int> lost_refund_answers_left{0};
+  std::atomic<int> refund_calls{0};
   bool charge_then_time_out = true;
 
  private:

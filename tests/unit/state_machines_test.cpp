@@ -22,7 +22,12 @@ TEST(ReservationStateMachine, FollowsSpec) {
 TEST(PaymentStateMachine, FollowsSpec) {
   using P = PaymentStatus;
   for (auto to : {P::Approved, P::Declined, P::Failed, P::Voided}) EXPECT_TRUE(can_transition(P::Pending, to));
-  EXPECT_TRUE(can_transition(P::Approved, P::Refunded));
+  // A refund goes through REFUND_PENDING, entered before the gateway is called.
+  EXPECT_TRUE(can_transition(P::Approved, P::RefundPending));
+  EXPECT_TRUE(can_transition(P::RefundPending, P::Refunded));
+  EXPECT_FALSE(can_transition(P::Approved, P::Refunded));
+  EXPECT_FALSE(can_transition(P::RefundPending, P::Approved));
+  EXPECT_FALSE(can_transition(P::Pending, P::RefundPending));
   EXPECT_FALSE(can_transition(P::Declined, P::Approved));
   EXPECT_FALSE(can_transition(P::Refunded, P::Approved));
   EXPECT_FALSE(can_transition(P::Voided, P::Approved));
@@ -55,7 +60,7 @@ TEST(StatusNames, RoundTrip) {
     EXPECT_EQ(reservation_status_from(to_string(s)), s);
   }
   for (auto s : {PaymentStatus::Pending, PaymentStatus::Approved, PaymentStatus::Declined, PaymentStatus::Failed,
-                 PaymentStatus::Refunded, PaymentStatus::Voided}) {
+                 PaymentStatus::RefundPending, PaymentStatus::Refunded, PaymentStatus::Voided}) {
     EXPECT_EQ(payment_status_from(to_string(s)), s);
   }
   EXPECT_EQ(seat_status_from("HELD"), SeatStatus::Held);
