@@ -1,5 +1,6 @@
 // Every error status of SPEC §4 through the real server, and bad input of every
 // kind: each answer is problem+json with a stable code, and nothing changes.
+#include <fstream>
 #include <thread>
 
 #include "http_fixture.hpp"
@@ -32,8 +33,8 @@ class ErrorStatuses : public HttpTest {
                                const std::string& queue = R"({"admitPerSecond":1000,"maxActive":1000})") {
     auto concert = client->post("/api/v1/admin/concerts", R"({"title":"Extra"})", admin());
     const auto id = concert.json()["id"].get<std::int64_t>();
-    const std::string body = R"({"startsAt":"2031-01-01T00:00:00Z","salesOpenAt":")" + open +
-                             R"(","salesCloseAt":")" + close + R"(","sections":)" + sections + R"(,"queue":)" + queue + "}";
+    const std::string body = R"({"startsAt":"2031-01-01T00:00:00Z","salesOpenAt":")" + open + R"(","salesCloseAt":")" +
+                             close + R"(","sections":)" + sections + R"(,"queue":)" + queue + "}";
     auto s = client->post("/api/v1/admin/concerts/" + std::to_string(id) + "/schedules", body, admin());
     EXPECT_EQ(s.status, 201) << s.body;
     return s.json()["id"].get<std::int64_t>();
@@ -113,24 +114,24 @@ TEST_F(ErrorStatuses, HoldStatusesChangeNothingWhenRefused) {
   expect_problem(client->post("/api/v1/reservations", R"({"scheduleId":1,"seatIds":[1,2,3,4,5]})",
                               hold_headers("alice", token, "k2")),
                  422, "bad-seats");
-  expect_problem(client->post("/api/v1/reservations", R"({"scheduleId":1,"seatIds":[1,1]})",
-                              hold_headers("alice", token, "k3")),
-                 422, "bad-seats");
+  expect_problem(
+      client->post("/api/v1/reservations", R"({"scheduleId":1,"seatIds":[1,1]})", hold_headers("alice", token, "k3")),
+      422, "bad-seats");
   EXPECT_EQ(seat_map_etag(), etag);  // refused holds changed nothing
 
   auto held = client->post("/api/v1/reservations", body, hold_headers("alice", token, "k4"));
   ASSERT_EQ(held.status, 201) << held.body;
   const auto bob = admit("bob");
-  expect_problem(client->post("/api/v1/reservations", R"({"scheduleId":1,"seatIds":[2,3]})",
-                              hold_headers("bob", bob, "b1")),
-                 409, "seat-taken");
-  expect_problem(client->post("/api/v1/reservations", R"({"scheduleId":1,"seatIds":[3,4,5]})",
-                              hold_headers("alice", token, "k5")),
-                 409, "seat-limit-reached");
+  expect_problem(
+      client->post("/api/v1/reservations", R"({"scheduleId":1,"seatIds":[2,3]})", hold_headers("bob", bob, "b1")), 409,
+      "seat-taken");
+  expect_problem(
+      client->post("/api/v1/reservations", R"({"scheduleId":1,"seatIds":[3,4,5]})", hold_headers("alice", token, "k5")),
+      409, "seat-limit-reached");
   // Same key, other body: 422; same key, same body: the stored answer again.
-  expect_problem(client->post("/api/v1/reservations", R"({"scheduleId":1,"seatIds":[7]})",
-                              hold_headers("alice", token, "k4")),
-                 422, "idempotency-key-reused");
+  expect_problem(
+      client->post("/api/v1/reservations", R"({"scheduleId":1,"seatIds":[7]})", hold_headers("alice", token, "k4")),
+      422, "idempotency-key-reused");
   auto replay = client->post("/api/v1/reservations", body, hold_headers("alice", token, "k4"));
   EXPECT_EQ(replay.status, 201);
   EXPECT_EQ(replay.header("Idempotent-Replayed"), "true");
@@ -148,9 +149,9 @@ TEST_F(ErrorStatuses, PaymentStatuses) {
                                       "2020-01-01T00:00:00Z", "2030-01-01T00:00:00Z");
   const auto token = admit("alice", pricey);
   const auto seats = client->get("/api/v1/schedules/" + std::to_string(pricey) + "/seats").json()["seats"];
-  auto held = client->post("/api/v1/reservations",
-                           nlohmann::json{{"scheduleId", pricey}, {"seatIds", {seats[0]["id"]}}}.dump(),
-                           hold_headers("alice", token, "h1"));
+  auto held =
+      client->post("/api/v1/reservations", nlohmann::json{{"scheduleId", pricey}, {"seatIds", {seats[0]["id"]}}}.dump(),
+                   hold_headers("alice", token, "h1"));
   ASSERT_EQ(held.status, 201) << held.body;
   const std::string pay_body = nlohmann::json{{"reservationId", held.json()["reservationId"]}}.dump();
   auto pay_headers = auth("alice");
@@ -169,8 +170,8 @@ TEST_F(ErrorStatuses, PaymentStatuses) {
   ASSERT_EQ(ok.status, 201);
   auto carol_pay = auth("carol");
   carol_pay.emplace_back("Idempotency-Key", "cp1");
-  auto paid = client->post("/api/v1/payments", nlohmann::json{{"reservationId", ok.json()["reservationId"]}}.dump(),
-                           carol_pay);
+  auto paid =
+      client->post("/api/v1/payments", nlohmann::json{{"reservationId", ok.json()["reservationId"]}}.dump(), carol_pay);
   ASSERT_EQ(paid.status, 201) << paid.body;
   const auto refund_path = "/api/v1/payments/" + paid.json()["paymentId"].dump() + "/refund";
   auto r1 = auth("carol");
@@ -182,17 +183,54 @@ TEST_F(ErrorStatuses, PaymentStatuses) {
   expect_problem(client->post(refund_path, "", r2), 409, "invalid-state");
 }
 
+// The refund's key is claimed before the gateway is called: a key that refunded
+// one payment is refused for another (422), which stays APPROVED, its seat sold,
+// and the gateway's ledger shows one refund only.
+TEST_F(ErrorStatuses, ARefundKeyReusedForAnotherPaymentRefundsNothing) {
+  std::vector<std::string> payment_ids;
+  for (const int seat : {20, 21}) {
+    const auto token = admit("dave");  // a payment uses the token up
+    auto held = client->post("/api/v1/reservations", nlohmann::json{{"scheduleId", 1}, {"seatIds", {seat}}}.dump(),
+                             hold_headers("dave", token, "h" + std::to_string(seat)));
+    ASSERT_EQ(held.status, 201) << held.body;
+    auto pay_headers = auth("dave");
+    pay_headers.emplace_back("Idempotency-Key", "p" + std::to_string(seat));
+    auto paid = client->post("/api/v1/payments", nlohmann::json{{"reservationId", held.json()["reservationId"]}}.dump(),
+                             pay_headers);
+    ASSERT_EQ(paid.status, 201) << paid.body;
+    payment_ids.push_back(paid.json()["paymentId"].dump());
+  }
+  auto key = auth("dave");
+  key.emplace_back("Idempotency-Key", "K");
+  EXPECT_EQ(client->post("/api/v1/payments/" + payment_ids[0] + "/refund", "", key).status, 200);
+  expect_problem(client->post("/api/v1/payments/" + payment_ids[1] + "/refund", "", key), 422,
+                 "idempotency-key-reused");
+  EXPECT_EQ(client->get("/api/v1/payments/" + payment_ids[1], auth("dave")).json()["status"], "APPROVED");
+  const auto seats = client->get("/api/v1/schedules/1/seats").json()["seats"];
+  EXPECT_EQ(seats[20]["status"], "SOLD");  // seat 21
+  std::ifstream ledger(dir.file("data") + "/sandbox-gateway.jsonl");
+  int refunds = 0;
+  for (std::string line; std::getline(ledger, line);) refunds += line.find(R"("kind":"refund")") != std::string::npos;
+  EXPECT_EQ(refunds, 1);
+}
+
 TEST_F(ErrorStatuses, BadInputGetsProblemAndChangesNothing) {
   const auto etag = seat_map_etag();
   const auto token = admit("alice");
-  const std::vector<std::string> bodies{"{", "[]", "42", R"({"scheduleId":"1","seatIds":[1]})",
-                                        R"({"scheduleId":1.5,"seatIds":[1]})", R"({"scheduleId":1,"seatIds":"1"})",
-                                        R"({"scheduleId":1,"seatIds":[1.5]})", R"({"scheduleId":1})",
+  const std::vector<std::string> bodies{"{",
+                                        "[]",
+                                        "42",
+                                        R"({"scheduleId":"1","seatIds":[1]})",
+                                        R"({"scheduleId":1.5,"seatIds":[1]})",
+                                        R"({"scheduleId":1,"seatIds":"1"})",
+                                        R"({"scheduleId":1,"seatIds":[1.5]})",
+                                        R"({"scheduleId":1})",
                                         R"({"scheduleId":99999999999999999999,"seatIds":[1]})"};
   int n = 0;
   for (const auto& body : bodies) {
-    expect_problem(client->post("/api/v1/reservations", body, hold_headers("alice", token, "bad" + std::to_string(n++))),
-                   400, "invalid-input");
+    expect_problem(
+        client->post("/api/v1/reservations", body, hold_headers("alice", token, "bad" + std::to_string(n++))), 400,
+        "invalid-input");
   }
   expect_problem(client->post("/api/v1/admin/concerts", R"({"title":""})", admin()), 400, "invalid-input");
   expect_problem(client->post("/api/v1/admin/concerts", R"({"title":7})", admin()), 400, "invalid-input");
@@ -209,7 +247,8 @@ TEST_F(ErrorStatuses, BadInputGetsProblemAndChangesNothing) {
                  "payload-too-large");
   auto reply = client->raw_exchange("GARBAGE\r\n\r\n", std::chrono::seconds(2));
   EXPECT_NE(reply.find("400"), std::string::npos) << reply;
-  const std::string big_header = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20 * 1024, 'a') + "\r\n\r\n";
+  const std::string big_header =
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20 * 1024, 'a') + "\r\n\r\n";
   reply = client->raw_exchange(big_header, std::chrono::seconds(2));
   EXPECT_NE(reply.find("431"), std::string::npos) << reply.substr(0, 200);
 
