@@ -22,6 +22,9 @@ struct AppSettings {
   // An in-flight Idempotency-Key older than this is taken over (its first request
   // died with its process); the gateway's own idempotency keeps that safe.
   std::chrono::seconds idempotency_stale_after{60};
+  // A REFUND_PENDING payment unchanged this long is finished by the reconciler.
+  std::chrono::milliseconds reconcile_after{30'000};
+  int reconcile_batch = 50;
   int sweep_batch = 200;
   int relay_batch = 500;
 };

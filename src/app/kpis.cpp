@@ -9,8 +9,8 @@ const std::vector<double> kWaitBuckets{1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1
 Kpis::Kpis(platform::Registry& r)
     : registry(r),
       promotions(r.counter("concertd_queue_promotions_total", "Fans promoted from WAITING to ACTIVE", {})),
-      queue_wait_seconds(r.histogram("concertd_queue_wait_seconds", "Time from entering the queue to promotion", {},
-                                     kWaitBuckets)),
+      queue_wait_seconds(
+          r.histogram("concertd_queue_wait_seconds", "Time from entering the queue to promotion", {}, kWaitBuckets)),
       holds_created(r.counter("concertd_holds_total", "Seat holds created", {})),
       holds_expired(r.counter("concertd_holds_expired_total", "Seat holds that expired unpaid", {})),
       payments_approved(r.counter("concertd_payments_total", "Payments by outcome", {{"outcome", "approved"}})),
@@ -18,6 +18,8 @@ Kpis::Kpis(platform::Registry& r)
       idempotency_requests(r.counter("concertd_idempotent_requests_total", "Requests carrying an Idempotency-Key", {})),
       idempotency_conflicts(r.counter("concertd_idempotency_conflicts_total",
                                       "Idempotency-Key reused with another body or still in flight", {})),
-      events_published(r.counter("concertd_outbox_published_total", "Outbox events published to the sink", {})) {}
+      events_published(r.counter("concertd_outbox_published_total", "Outbox events published to the sink", {})),
+      refunds_reconciled(r.counter("concertd_payments_reconciled_total", "Payments the reconciler settled by outcome",
+                                   {{"outcome", "refunded"}})) {}
 
 }  // namespace concert::app

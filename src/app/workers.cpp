@@ -1,5 +1,7 @@
 #include "app/workers.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "app/outbox.hpp"
 #include "app/transaction.hpp"
 #include "domain/rules.hpp"
@@ -63,6 +65,24 @@ int OutboxRelay::tick() {
   });
   ctx_.kpis.events_published.inc(batch.size());
   return static_cast<int>(batch.size());
+}
+
+int RefundReconciler::tick() {
+  const auto before = ctx_.clock.now() - ctx_.settings.reconcile_after;
+  const auto pending =
+      ctx_.store.begin(ports::TxMode::Read)
+          ->list_payments_in(domain::PaymentStatus::RefundPending, before, ctx_.settings.reconcile_batch);
+  int settled = 0;
+  for (const auto& p : pending) {
+    auto done = payments_.resume_refund(p);
+    if (done) {
+      ++settled;
+      ctx_.kpis.refunds_reconciled.inc();
+    } else {
+      spdlog::warn("payment {} stays REFUND_PENDING: {}", p.id, done.error().detail);
+    }
+  }
+  return settled;
 }
 
 int IdempotencyPurger::tick() {

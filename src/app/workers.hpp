@@ -8,6 +8,7 @@
 #include <set>
 
 #include "app/context.hpp"
+#include "app/payments.hpp"
 #include "app/schedule_directory.hpp"
 #include "ports/event_sink.hpp"
 
@@ -46,6 +47,21 @@ class OutboxRelay {
  private:
   AppContext& ctx_;
   ports::EventSink& sink_;
+};
+
+// Finishes refunds that were decided but never confirmed (SPEC §3, §4a): a
+// REFUND_PENDING payment unchanged for settings.reconcile_after (its request
+// died between the gateway and the second transaction, or the gateway did not
+// answer) is refunded again under the payment's own gateway key, which refunds
+// it at most once, and settled. Runs on the lease holder. Returns payments settled.
+class RefundReconciler {
+ public:
+  RefundReconciler(AppContext& ctx, Payments& payments) : ctx_(ctx), payments_(payments) {}
+  int tick();
+
+ private:
+  AppContext& ctx_;
+  Payments& payments_;
 };
 
 class IdempotencyPurger {

@@ -36,11 +36,12 @@ app::AppSettings settings_from(const platform::Config& c) {
   s.default_max_seats_per_user = c.max_seats_per_user;
   s.idempotency_ttl = std::chrono::hours(c.idempotency_ttl_hours);
   s.relay_batch = c.relay_batch;
+  s.reconcile_after = std::chrono::milliseconds(c.reconcile_after_ms);
   return s;
 }
 
 // The background workers this instance runs (SPEC §7 --workers).
-// Promotion and the relay run on one instance at a time (the lease holder);
+// Promotion, the relay and the reconciler run on one instance at a time (the lease holder);
 // the expiry sweep runs everywhere, each instance taking rows nobody else holds.
 std::vector<std::unique_ptr<app::PeriodicWorker>> start_workers(const platform::Config& c, app::AppContext& ctx,
                                                                 app::Services& services, ports::EventSink& sink,
@@ -72,6 +73,13 @@ std::vector<std::unique_ptr<app::PeriodicWorker>> start_workers(const platform::
     workers.push_back(std::make_unique<app::PeriodicWorker>(
         "relay", ms(c.relay_interval_ms),
         [w, holds, batch = ctx.settings.relay_batch] { return holds() && w->tick() == batch; }));
+  }
+  if (c.workers.contains("reconcile")) {
+    auto w = std::make_shared<app::RefundReconciler>(ctx, services.payments);
+    auto holds = leased("reconcile", ms(c.reconcile_interval_ms));
+    workers.push_back(std::make_unique<app::PeriodicWorker>(
+        "reconcile", ms(c.reconcile_interval_ms),
+        [w, holds, batch = ctx.settings.reconcile_batch] { return holds() && w->tick() == batch; }));
   }
   if (c.workers.contains("purge")) {
     auto w = std::make_shared<app::IdempotencyPurger>(ctx);

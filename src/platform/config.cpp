@@ -21,7 +21,7 @@ using domain::Result;
 
 namespace {
 
-const std::set<std::string> kWorkers{"promotion", "expiry", "relay", "purge"};
+const std::set<std::string> kWorkers{"promotion", "expiry", "relay", "purge", "reconcile"};
 const std::set<std::string> kLogLevels{"trace", "debug", "info", "warn", "error", "critical", "off"};
 constexpr std::size_t kMinSecretBytes = 16;
 
@@ -48,7 +48,7 @@ Result<void> read_string(const nlohmann::json& v, const std::string& key, std::s
 
 Result<void> check_worker(const std::string& name) {
   if (kWorkers.contains(name)) return {};
-  return invalid("unknown worker '" + name + "' (known: promotion, expiry, relay, purge)");
+  return invalid("unknown worker '" + name + "' (known: promotion, expiry, relay, purge, reconcile)");
 }
 
 // The file may list workers as the command line does ("relay,expiry") or as a JSON array.
@@ -95,6 +95,8 @@ Result<void> apply_key(Config& c, const std::string& key, const nlohmann::json& 
       {"relay_interval_ms", &Config::relay_interval_ms, 10, 60'000},
       {"relay_batch", &Config::relay_batch, 1, 100'000},
       {"promotion_interval_ms", &Config::promotion_interval_ms, 10, 10'000},
+      {"reconcile_interval_ms", &Config::reconcile_interval_ms, 10, 600'000},
+      {"reconcile_after_ms", &Config::reconcile_after_ms, 0, 86'400'000},
       {"seat_map_local_ttl_ms", &Config::seat_map_local_ttl_ms, 0, 60'000},
       {"queue_refresh_interval_ms", &Config::queue_refresh_interval_ms, 10, 5'000},
       // SPEC §4: replays are answered for at least 24 h.

@@ -24,7 +24,7 @@ struct Config {
   // every callback is refused, as none can be verified.
   std::string pg_webhook_secret;
   bool demo = false;
-  std::set<std::string> workers{"promotion", "expiry", "relay", "purge"};
+  std::set<std::string> workers{"promotion", "expiry", "relay", "purge", "reconcile"};
   std::string log_level = "info";
 
   // Threads and bounds of the HTTP server and the database pool.
@@ -43,6 +43,10 @@ struct Config {
   int relay_interval_ms = 200;
   int relay_batch = 500;
   int promotion_interval_ms = 100;
+  // The refund reconciler: how often it looks, and how long a REFUND_PENDING
+  // payment stays untouched before it takes it over.
+  int reconcile_interval_ms = 5'000;
+  int reconcile_after_ms = 30'000;
   // How long an instance serves its own copy of a shared (Redis) seat map before
   // looking again: other instances' changes show up within this.
   int seat_map_local_ttl_ms = 500;

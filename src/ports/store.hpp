@@ -131,6 +131,9 @@ class Tx {
   virtual std::optional<domain::Payment> find_payment_by_key(const domain::UserId& user,
                                                              const std::string& idempotency_key) = 0;
   virtual std::vector<domain::Payment> list_payments_for(domain::Id reservation_id) = 0;
+  // Payments in `status` last changed before `updated_before`, oldest first (the reconciler's work).
+  virtual std::vector<domain::Payment> list_payments_in(domain::PaymentStatus status, domain::TimePoint updated_before,
+                                                        int limit) = 0;
   // status from -> to, version+1, gateway tx id set when given; true if it was `from`.
   virtual bool transition_payment(domain::Id id, domain::PaymentStatus from, domain::PaymentStatus to,
                                   const std::optional<std::string>& gateway_tx_id, domain::TimePoint now) = 0;

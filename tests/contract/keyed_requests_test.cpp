@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "adapters/http/problem.hpp"
+#include "app/workers.hpp"
 #include "contract_fixture.hpp"
 #include "support/counting_store.hpp"
 
@@ -338,6 +339,35 @@ TEST_P(KeyedRequests, RefundsOfOnePaymentAtOnceRefundItOnce) {
   ASSERT_TRUE(other_key->result) << other_key->result.error().detail;
   EXPECT_EQ(other_key->result->payment.status, domain::PaymentStatus::Refunded);
   EXPECT_EQ(ledger_refunds(p.payment.id), 1);
+  expect_invariants({s.id});
+}
+
+// Nobody retries: the reconciler finishes a REFUND_PENDING payment once it has
+// been left alone for reconcile_after, whether the gateway refunded it (its
+// answer lost) or never heard of it, and the gateway refunds each once.
+TEST_P(KeyedRequests, TheReconcilerFinishesRefundsNobodyRetried) {
+  auto s = f->make_schedule(10);
+  const auto ids = seats(s.id, 2);
+  const auto answer_lost = paid("alice", s.id, ids[0]);
+  const auto never_sent = paid("alice", s.id, ids[1]);
+  f->gateway->lost_refund_answers_left = 1;
+  EXPECT_FALSE(refund("alice", answer_lost.payment.id, "K1").result);
+  f->gateway->unreachable_refunds_left = 1;
+  EXPECT_FALSE(refund("alice", never_sent.payment.id, "K2").result);
+  EXPECT_EQ(ledger_refunds(answer_lost.payment.id), 1);
+  EXPECT_EQ(ledger_refunds(never_sent.payment.id), 0);
+
+  app::RefundReconciler reconciler(*ctx, services->payments);
+  EXPECT_EQ(reconciler.tick(), 0);  // too recent: their requests may still be at work
+  f->clock.advance(ctx->settings.reconcile_after + std::chrono::seconds(1));
+  EXPECT_EQ(reconciler.tick(), 2);
+  for (const auto& p : {answer_lost, never_sent}) {
+    EXPECT_EQ(status_of(p.payment.id), domain::PaymentStatus::Refunded);
+    EXPECT_EQ(ledger_refunds(p.payment.id), 1);
+    EXPECT_EQ(seat(s.id, p.reservation.seat_ids[0]).status, domain::SeatStatus::Available);
+  }
+  EXPECT_EQ(reconciler.tick(), 0);
+  EXPECT_EQ(f->kpis.refunds_reconciled.value(), 2);
   expect_invariants({s.id});
 }
 

@@ -30,6 +30,10 @@ class HookedGateway final : public ports::PaymentGateway {
   ports::GatewayResult refund(const std::string& key, const std::string& tx, domain::Money amount) override {
     ++refund_calls;
     if (before_refund) before_refund();
+    if (unreachable_refunds_left > 0) {
+      --unreachable_refunds_left;
+      return {ports::GatewayOutcome::Unknown, "", "simulated outage"};  // never reached the gateway
+    }
     if (lost_refund_answers_left > 0) {
       --lost_refund_answers_left;
       inner_->refund(key, tx, amount);  // refunded, but the answer is lost
@@ -43,6 +47,7 @@ class HookedGateway final : public ports::PaymentGateway {
   std::atomic<int> unknown_outcomes_left{0};
   std::function<void()> before_refund;
   std::atomic<int> lost_refund_answers_left{0};
+  std::atomic<int> unreachable_refunds_left{0};
   std::atomic<int> refund_calls{0};
   bool charge_then_time_out = true;
 

@@ -45,6 +45,7 @@ struct Dialect {
   std::string_view find_payment;
   std::string_view find_payment_by_key;
   std::string_view payments_for_reservation;
+  std::string_view payments_in_status;
   std::string_view payments_of_schedule;
   std::string_view transition_payment;
   std::string_view insert_idempotency;

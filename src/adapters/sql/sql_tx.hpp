@@ -65,6 +65,8 @@ class SqlTx final : public ports::Tx {
   std::optional<domain::Payment> find_payment_by_key(const domain::UserId& user,
                                                      const std::string& idempotency_key) override;
   std::vector<domain::Payment> list_payments_for(domain::Id reservation_id) override;
+  std::vector<domain::Payment> list_payments_in(domain::PaymentStatus status, domain::TimePoint updated_before,
+                                                int limit) override;
   bool transition_payment(domain::Id id, domain::PaymentStatus from, domain::PaymentStatus to,
                           const std::optional<std::string>& gateway_tx_id, domain::TimePoint now) override;
 
@@ -162,7 +164,9 @@ std::vector<domain::Concert> SqlTx<Connection>::list_concerts() {
 }
 
 template <typename Connection>
-bool SqlTx<Connection>::has_any_concert() { return conn_.prepare(sql_.any_concert).step(); }
+bool SqlTx<Connection>::has_any_concert() {
+  return conn_.prepare(sql_.any_concert).step();
+}
 
 template <typename Connection>
 Id SqlTx<Connection>::insert_schedule(const domain::Schedule& s) {
@@ -224,7 +228,8 @@ std::vector<domain::Seat> SqlTx<Connection>::find_seats(Id schedule_id, std::spa
 }
 
 template <typename Connection>
-int SqlTx<Connection>::hold_seats(Id schedule_id, std::span<const Id> ids, Id reservation_id, domain::TimePoint expires_at) {
+int SqlTx<Connection>::hold_seats(Id schedule_id, std::span<const Id> ids, Id reservation_id,
+                                  domain::TimePoint expires_at) {
   auto st = conn_.prepare(sql_.hold_seats);
   st.bind_all(json_id_list(ids), reservation_id, ms(expires_at), schedule_id).run();
   return st.changes();
@@ -277,7 +282,7 @@ std::optional<domain::Reservation> SqlTx<Connection>::find_reservation(Id id) {
 
 template <typename Connection>
 std::optional<domain::Reservation> SqlTx<Connection>::find_reservation_by_key(const domain::UserId& user,
-                                                                     const std::string& idempotency_key) {
+                                                                              const std::string& idempotency_key) {
   auto st = conn_.prepare(sql_.find_reservation_by_key);
   st.bind_all(user, idempotency_key);
   return detail::first<domain::Reservation>(st, [](const auto& r) { return reservation_with_seats_from(r); });
@@ -358,7 +363,7 @@ std::optional<domain::Payment> SqlTx<Connection>::find_payment(Id id) {
 
 template <typename Connection>
 std::optional<domain::Payment> SqlTx<Connection>::find_payment_by_key(const domain::UserId& user,
-                                                             const std::string& idempotency_key) {
+                                                                      const std::string& idempotency_key) {
   auto st = conn_.prepare(sql_.find_payment_by_key);
   st.bind_all(user, idempotency_key);
   return detail::first<domain::Payment>(st, [](const auto& r) { return payment_from(r); });
@@ -372,8 +377,16 @@ std::vector<domain::Payment> SqlTx<Connection>::list_payments_for(Id reservation
 }
 
 template <typename Connection>
+std::vector<domain::Payment> SqlTx<Connection>::list_payments_in(domain::PaymentStatus status,
+                                                                 domain::TimePoint updated_before, int limit) {
+  auto st = conn_.prepare(sql_.payments_in_status);
+  st.bind_all(to_string(status), ms(updated_before), limit);
+  return detail::collect<domain::Payment>(st, [](const auto& r) { return payment_from(r); });
+}
+
+template <typename Connection>
 bool SqlTx<Connection>::transition_payment(Id id, domain::PaymentStatus from, domain::PaymentStatus to,
-                                  const std::optional<std::string>& gateway_tx_id, domain::TimePoint now) {
+                                           const std::optional<std::string>& gateway_tx_id, domain::TimePoint now) {
   auto st = conn_.prepare(sql_.transition_payment);
   st.bind_all(to_string(to), gateway_tx_id, ms(now), id, to_string(from)).run();
   return st.changes() == 1;
@@ -389,27 +402,29 @@ bool SqlTx<Connection>::try_insert_idempotency(const ports::IdempotencyRecord& r
 }
 
 template <typename Connection>
-std::optional<ports::IdempotencyRecord> SqlTx<Connection>::find_idempotency(const domain::UserId& user, const std::string& scope,
-                                                                   const std::string& key) {
+std::optional<ports::IdempotencyRecord> SqlTx<Connection>::find_idempotency(const domain::UserId& user,
+                                                                            const std::string& scope,
+                                                                            const std::string& key) {
   auto st = conn_.prepare(sql_.find_idempotency);
   st.bind_all(user, scope, key);
   return detail::first<ports::IdempotencyRecord>(st, [](const auto& s) {
-    return ports::IdempotencyRecord{s.text(0),   s.text(1),
-                                    s.text(2),   s.text(3),
+    return ports::IdempotencyRecord{s.text(0),       s.text(1),
+                                    s.text(2),       s.text(3),
                                     s.int64(4) != 0, static_cast<int>(s.int64(5)),
-                                    s.text(6),   time_from(s.int64(7))};
+                                    s.text(6),       time_from(s.int64(7))};
   });
 }
 
 template <typename Connection>
-void SqlTx<Connection>::complete_idempotency(const domain::UserId& user, const std::string& scope, const std::string& key,
-                                    int status, const std::string& body) {
+void SqlTx<Connection>::complete_idempotency(const domain::UserId& user, const std::string& scope,
+                                             const std::string& key, int status, const std::string& body) {
   auto st = conn_.prepare(sql_.complete_idempotency);
   st.bind_all(status, body, user, scope, key).run();
 }
 
 template <typename Connection>
-void SqlTx<Connection>::delete_idempotency(const domain::UserId& user, const std::string& scope, const std::string& key) {
+void SqlTx<Connection>::delete_idempotency(const domain::UserId& user, const std::string& scope,
+                                           const std::string& key) {
   auto st = conn_.prepare(sql_.delete_idempotency);
   st.bind_all(user, scope, key).run();
 }

@@ -51,6 +51,9 @@ inline Dialect standard_dialect() {
   d.find_payment = "SELECT " PAYMENT_COLUMNS " FROM payments_main WHERE id = ?";
   d.find_payment_by_key = "SELECT " PAYMENT_COLUMNS " FROM payments_main WHERE user_id = ? AND idempotency_key = ?";
   d.payments_for_reservation = "SELECT " PAYMENT_COLUMNS " FROM payments_main WHERE reservation_id = ? ORDER BY id";
+  // Served by payments_by_status_updated (schema mysql/004, sqlite/002).
+  d.payments_in_status = "SELECT " PAYMENT_COLUMNS
+                         " FROM payments_main WHERE status = ? AND updated_at < ? ORDER BY updated_at, id LIMIT ?";
   d.payments_of_schedule =
       "SELECT p.id, p.reservation_id, p.user_id, p.amount, p.status, p.idempotency_key, p.gateway_tx_id, p.created_at, "
       "p.updated_at, p.version FROM payments_main p JOIN reservations r ON r.id = p.reservation_id "
