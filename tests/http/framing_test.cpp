@@ -271,18 +271,30 @@ class FramingSmallBodies : public Framing {
 
 // --- 1. Smuggling -----------------------------------------------------------
 
+// An unauthenticated hold's header, a pause, then `bytes` as its body: the old
+// server dispatched at the pause and read the body as the next request.
+bool send_hold_with_late_body(RawConn& conn, const std::string& length_header, const std::string& bytes) {
+  if (!conn.send(head_of("POST /api/v1/reservations HTTP/1.1",
+                         {"Host: localhost", "Content-Type: application/json", length_header}))) {
+    return false;
+  }
+  pause_for(kPause);
+  return conn.send(bytes);
+}
+
+std::string closing_get() {
+  return head_of("GET /api/v1/concerts/1 HTTP/1.1", {"Host: localhost", "Connection: close"});
+}
+
 // The outer request's Content-Length covers exactly a complete admin request:
 // those bytes are the outer request's body, never a request of their own.
 TEST_F(Framing, ARequestInsideABodyIsNeverDispatched) {
   const auto before = snapshot();
   const auto inner = create_concert("Smuggled");
   RawConn conn(port());
-  ASSERT_TRUE(conn.send(head_of("POST /api/v1/reservations HTTP/1.1",
-                                {"Host: localhost", "Content-Type: application/json", content_length(inner)})));
-  pause_for(kPause);  // the old server dispatched here, then read the body as the next request
-  ASSERT_TRUE(conn.send(inner));
+  ASSERT_TRUE(send_hold_with_late_body(conn, content_length(inner), inner));
   // A closing request after it: every answer the connection will ever give comes before its 200.
-  ASSERT_TRUE(conn.send(head_of("GET /api/v1/concerts/1 HTTP/1.1", {"Host: localhost", "Connection: close"})));
+  ASSERT_TRUE(conn.send(closing_get()));
   const auto replies = replies_until_close(conn);
   ASSERT_EQ(replies.size(), 2u) << statuses_of(replies);
   expect_problem(replies[0], 401, "unauthenticated");  // the outer request, with its whole body
@@ -319,14 +331,10 @@ TEST_F(Framing, BytesAfterAShortContentLengthAreParsedAsTheNextRequest) {
     SCOPED_TRACE("outer Content-Length " + std::to_string(c.outer_length) +
                  ", the rest begins with: " + inner.substr(c.outer_length, 20));
     RawConn conn(port());
-    ASSERT_TRUE(conn.send(head_of(
-        "POST /api/v1/reservations HTTP/1.1",
-        {"Host: localhost", "Content-Type: application/json", "Content-Length: " + std::to_string(c.outer_length)})));
-    pause_for(kPause);
-    ASSERT_TRUE(conn.send(inner));
+    ASSERT_TRUE(send_hold_with_late_body(conn, "Content-Length: " + std::to_string(c.outer_length), inner));
     // A connection the rest leaves open is closed by one more request, answered last.
     if (!c.closes) {
-      ASSERT_TRUE(conn.send(head_of("GET /api/v1/concerts/1 HTTP/1.1", {"Host: localhost", "Connection: close"})));
+      ASSERT_TRUE(conn.send(closing_get()));
     }
     const auto replies = replies_until_close(conn);
     ASSERT_EQ(replies.size(), c.closes ? 2u : 3u) << statuses_of(replies);
