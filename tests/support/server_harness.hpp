@@ -1,5 +1,7 @@
-// An in-process HttpServer on 127.0.0.1:0 with its accept io_context run on two
-// threads of the test, for tests of the transport itself.
+// An in-process HttpServer on 127.0.0.1:0 with its accept io_context run on a
+// thread of the test (one, as concertd runs it: the acceptor is not thread-safe,
+// and TSan saw stop() close it while a second thread accepted), for tests of the
+// transport itself.
 #pragma once
 
 // clang-format off: Regroup would sort it after Boost
@@ -25,26 +27,24 @@ class ServerHarness {
     options.host = "127.0.0.1";
     options.port = 0;
     server_ = std::make_unique<http::HttpServer>(ioc_, std::move(options), std::move(handler), std::move(observer));
+    port_ = server_->bound_port();  // read before the acceptor is in use on the io thread
     server_->start();
-    for (int i = 0; i < 2; ++i) {
-      threads_.emplace_back([this] {
-        ioc_.run();
-        ++returned_;
-      });
-    }
+    threads_.emplace_back([this] {
+      ioc_.run();
+      ++returned_;
+    });
   }
   ~ServerHarness() { stop(5s); }
   ServerHarness(const ServerHarness&) = delete;
   ServerHarness& operator=(const ServerHarness&) = delete;
 
-  unsigned short port() const { return port_ ? port_ : (port_ = server_->bound_port()); }
+  unsigned short port() const { return port_; }
   http::HttpServer& server() { return *server_; }
 
   // Graceful stop; true when both io threads returned from run() within `limit`
   // on their own (otherwise the io_context is stopped by force).
   bool stop(std::chrono::milliseconds limit) {
     if (stopped_) return clean_;
-    port();  // remember it: the acceptor is about to close
     stopped_ = true;
     server_->stop();
     const auto deadline = std::chrono::steady_clock::now() + limit;
@@ -69,7 +69,7 @@ class ServerHarness {
   std::unique_ptr<http::HttpServer> server_;
   std::vector<std::thread> threads_;
   std::atomic<std::size_t> returned_{0};
-  mutable unsigned short port_ = 0;
+  unsigned short port_ = 0;
   bool stopped_ = false;
   bool clean_ = false;
 };

@@ -1,6 +1,6 @@
 // The Beast transport (adapters/http/server.hpp) and the blocking pool, driven
-// in-process: a server on 127.0.0.1:0 with its io_context run on two threads
-// inside the test, and clients on plain sockets.
+// in-process: a server on 127.0.0.1:0 with its accept io_context run on a thread
+// of the test (tests/support/server_harness.hpp), and clients on plain sockets.
 // clang-format off: Regroup would sort it after Boost
 #include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 // clang-format on

@@ -52,7 +52,8 @@ struct ServerOptions {
 class HttpServer {
  public:
   // Binds at once (port 0 picks a free port; see bound_port()).
-  // `ioc` accepts and runs the shutdown; connections live on io_threads
+  // `ioc` accepts and runs the shutdown, and must be run by one thread (the
+  // acceptor is not thread-safe); connections live on io_threads
   // io_contexts of the server's own, each run by one thread from start() until
   // the server is destroyed.
   HttpServer(boost::asio::io_context& ioc, ServerOptions options, Handler handler, TransportObserver observer = {});
