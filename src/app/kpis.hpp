@@ -19,7 +19,7 @@ struct Kpis {
   platform::Counter& idempotency_requests;
   platform::Counter& idempotency_conflicts;  // 409 in flight + 422 reused
   platform::Counter& events_published;
-  platform::Counter& refunds_reconciled;  // REFUND_PENDING payments the reconciler finished
+  platform::Counter& refunds_reconciled;  // REFUND_PENDING and VOID_PENDING payments the reconciler finished
 };
 
 }  // namespace concert::app

@@ -29,6 +29,7 @@ domain::Result<domain::Payment> outcome_of(const domain::Payment& p) {
     case PaymentStatus::Declined:
     case PaymentStatus::Failed:
       return fail(ErrorCode::PaymentDeclined, "the payment was declined");
+    case PaymentStatus::VoidPending:
     case PaymentStatus::Voided:
       return fail(ErrorCode::HoldExpired, "the hold expired before the approval; the charge was refunded");
     default:
@@ -106,7 +107,7 @@ domain::Result<PaymentView> Payments::settle_approved(const PaymentView& started
   const auto& payment = started.payment;
   bool by_another = false;  // the gateway's report and the charge's answer raced; the other one settled it
   auto settled = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
-    by_another = false;  // in_transaction runs this again after a conflict
+    by_another = false;            // in_transaction runs this again after a conflict
     auto r = started.reservation;  // as this payment claimed it: HELD
     const int seats = static_cast<int>(r.seat_ids.size());
     // The reservation row first, as the expiry sweep takes it: no deadlock between them.
@@ -163,11 +164,41 @@ domain::Result<PaymentView> Payments::void_late(const domain::Payment& payment, 
                                                 Keyed<PaymentView>* key) {
   const domain::Result<PaymentView> answer = fail(
       ErrorCode::HoldExpired, "the hold expired before the approval and its seats were taken; the charge was refunded");
-  const auto closed = close_unpaid(payment, PaymentStatus::Voided, gateway_tx_id, "PaymentVoided", answer, key);
+  // Decided, with its event and the client's answer, before the gateway is asked
+  // for the money back; until it confirms, the payment stays VOID_PENDING.
+  const auto closed =
+      close_unpaid(payment, PaymentStatus::VoidPending, gateway_tx_id, "PaymentVoidRequested", answer, key);
   if (!closed.result || closed.by_another) return closed.result;
-  // The money goes back: the approval could not be honoured.
-  ctx_.gateway.refund(refund_key(payment.id), gateway_tx_id, payment.amount);
+  if (auto voided = complete_void(closed.result->payment); !voided) {
+    spdlog::warn("payment {} stays VOID_PENDING: {}", payment.id, voided.error().detail);
+  }
   return answer;
+}
+
+domain::Result<domain::Payment> Payments::complete_void(const domain::Payment& pending) {
+  const auto result = ctx_.gateway.refund(refund_key(pending.id), pending.gateway_tx_id.value_or(""), pending.amount);
+  if (result.outcome != ports::GatewayOutcome::Approved) {
+    return fail(ErrorCode::Unavailable, "the payment gateway did not confirm the refund of the late approval");
+  }
+  const auto now = ctx_.clock.now();
+  return in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<domain::Payment> {
+    // Not moved: another attempt (the reconciler, a retry) settled it first.
+    if (!tx.transition_payment(pending.id, PaymentStatus::VoidPending, PaymentStatus::Voided, std::nullopt, now)) {
+      return *tx.find_payment(pending.id);
+    }
+    auto p = *tx.find_payment(pending.id);
+    record(tx, p, "PaymentVoided", now);
+    return p;
+  });
+}
+
+domain::Result<PaymentView> Payments::resume(const domain::Payment& pending) {
+  if (pending.status == PaymentStatus::VoidPending) {
+    auto voided = complete_void(pending);
+    if (!voided) return tl::unexpected(voided.error());
+    return view_of(*ctx_.store.begin(ports::TxMode::Read), *voided);
+  }
+  return complete_refund(pending, nullptr);
 }
 
 domain::Result<PaymentView> Payments::settle_declined(const domain::Payment& payment,
@@ -198,8 +229,7 @@ Payments::Unpaid Payments::close_unpaid(const domain::Payment& payment, PaymentS
   return {std::move(closed), by_another};
 }
 
-domain::Result<PaymentView> Payments::settled_elsewhere(ports::Tx& tx, domain::Id payment_id,
-                                                        Keyed<PaymentView>* key) {
+domain::Result<PaymentView> Payments::settled_elsewhere(ports::Tx& tx, domain::Id payment_id, Keyed<PaymentView>* key) {
   const auto answer =
       outcome_of(*tx.find_payment(payment_id)).map([&tx](const domain::Payment& p) { return view_of(tx, p); });
   settle_key(key, tx, answer);
@@ -226,13 +256,14 @@ domain::Result<PaymentView> Payments::apply_gateway_report(const GatewayReport& 
     if (report.approved) {
       (void)settle_approved(*current, report.gateway_tx_id, nullptr);
     } else {
-      (void)settle_declined(current->payment,
-                            {ports::GatewayOutcome::Declined, report.gateway_tx_id, report.reason}, nullptr);
+      (void)settle_declined(current->payment, {ports::GatewayOutcome::Declined, report.gateway_tx_id, report.reason},
+                            nullptr);
     }
     current = read();
   }
   const auto& p = current->payment;
-  const bool approved = p.status == PaymentStatus::Approved || p.status == PaymentStatus::Refunded ||
+  const bool approved = p.status == PaymentStatus::Approved || p.status == PaymentStatus::RefundPending ||
+                        p.status == PaymentStatus::Refunded || p.status == PaymentStatus::VoidPending ||
                         p.status == PaymentStatus::Voided;
   const bool declined = p.status == PaymentStatus::Declined || p.status == PaymentStatus::Failed;
   if (p.gateway_tx_id != report.gateway_tx_id || !(report.approved ? approved : declined)) {

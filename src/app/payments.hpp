@@ -49,8 +49,9 @@ class Payments {
   // payment is resumed by a retry (any key) and by the reconciler.
   domain::Result<PaymentView> refund(const domain::UserId& user, domain::Id payment_id,
                                      Keyed<PaymentView>* key = nullptr);
-  // Asks the gateway again for a REFUND_PENDING payment and settles it (the reconciler).
-  domain::Result<PaymentView> resume_refund(const domain::Payment& pending) { return complete_refund(pending, nullptr); }
+  // Asks the gateway again for a REFUND_PENDING or VOID_PENDING payment's refund
+  // and settles it (the reconciler).
+  domain::Result<PaymentView> resume(const domain::Payment& pending);
   // Settles a PENDING payment with the report's outcome, as the charge's own
   // answer would have (a late approval included), so a payment whose answer was
   // lost completes without the fan's retry. A report the payment already agrees
@@ -63,14 +64,16 @@ class Payments {
   domain::Result<domain::Payment> begin_refund(const domain::UserId& user, domain::Id payment_id,
                                                Keyed<PaymentView>* key);
   domain::Result<PaymentView> complete_refund(const domain::Payment& pending, Keyed<PaymentView>* key);
+  // VOID_PENDING -> VOIDED once the gateway confirms the refund of a late approval.
+  domain::Result<domain::Payment> complete_void(const domain::Payment& pending);
   domain::Result<PaymentView> settle_approved(const PaymentView& started, const std::string& gateway_tx_id,
                                               Keyed<PaymentView>* key);
   domain::Result<PaymentView> settle_declined(const domain::Payment& payment, const ports::GatewayResult& result,
                                               Keyed<PaymentView>* key);
   domain::Result<PaymentView> void_late(const domain::Payment& payment, const std::string& gateway_tx_id,
                                         Keyed<PaymentView>* key);
-  // A PENDING payment that will not be paid goes to `to` (DECLINED, or VOIDED
-  // for a late approval) with its event; its claim on the reservation is released
+  // A PENDING payment that will not be paid goes to `to` (DECLINED, or
+  // VOID_PENDING for a late approval) with its event; its claim on the reservation is released
   // and `answer` stored for its key. `by_another`: another settler had already
   // moved it, and `result` is that outcome.
   struct Unpaid {

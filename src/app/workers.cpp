@@ -69,17 +69,22 @@ int OutboxRelay::tick() {
 
 int RefundReconciler::tick() {
   const auto before = ctx_.clock.now() - ctx_.settings.reconcile_after;
-  const auto pending =
-      ctx_.store.begin(ports::TxMode::Read)
-          ->list_payments_in(domain::PaymentStatus::RefundPending, before, ctx_.settings.reconcile_batch);
+  std::vector<domain::Payment> pending;
+  {
+    auto tx = ctx_.store.begin(ports::TxMode::Read);
+    for (const auto status : {domain::PaymentStatus::RefundPending, domain::PaymentStatus::VoidPending}) {
+      auto some = tx->list_payments_in(status, before, ctx_.settings.reconcile_batch);
+      pending.insert(pending.end(), some.begin(), some.end());
+    }
+  }
   int settled = 0;
   for (const auto& p : pending) {
-    auto done = payments_.resume_refund(p);
+    auto done = payments_.resume(p);
     if (done) {
       ++settled;
       ctx_.kpis.refunds_reconciled.inc();
     } else {
-      spdlog::warn("payment {} stays REFUND_PENDING: {}", p.id, done.error().detail);
+      spdlog::warn("payment {} stays {}: {}", p.id, to_string(p.status), done.error().detail);
     }
   }
   return settled;

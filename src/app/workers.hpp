@@ -50,10 +50,11 @@ class OutboxRelay {
 };
 
 // Finishes refunds that were decided but never confirmed (SPEC §3, §4a): a
-// REFUND_PENDING payment unchanged for settings.reconcile_after (its request
-// died between the gateway and the second transaction, or the gateway did not
-// answer) is refunded again under the payment's own gateway key, which refunds
-// it at most once, and settled. Runs on the lease holder. Returns payments settled.
+// REFUND_PENDING or VOID_PENDING payment unchanged for settings.reconcile_after
+// (its request died between the gateway and the second transaction, or the
+// gateway did not answer) is refunded again under the payment's own gateway key,
+// which refunds it at most once, and settled. Runs on the lease holder. Returns
+// payments settled (each kind takes up to reconcile_batch per tick).
 class RefundReconciler {
  public:
   RefundReconciler(AppContext& ctx, Payments& payments) : ctx_(ctx), payments_(payments) {}

@@ -116,7 +116,8 @@ void check_ledgers(const std::vector<std::string>& paths, const std::vector<doma
   for (const auto& p : payments) {
     const auto id = std::to_string(p.id);
     if (p.status == PaymentStatus::Approved || p.status == PaymentStatus::RefundPending ||
-        p.status == PaymentStatus::Refunded) {
+        p.status == PaymentStatus::Refunded || p.status == PaymentStatus::VoidPending ||
+        p.status == PaymentStatus::Voided) {
       if (!charges.contains("pay-" + id)) {
         report.add("I3", "payment " + id + " is " + std::string(to_string(p.status)) +
                              " but the gateway has no charge for it");

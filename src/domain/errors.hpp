@@ -8,9 +8,9 @@
 namespace concert::domain {
 
 enum class ErrorCode {
-  InvalidInput,       // malformed or out-of-range input
-  Unauthenticated,    // missing or bad credentials
-  Forbidden,          // authenticated but not allowed
+  InvalidInput,     // malformed or out-of-range input
+  Unauthenticated,  // missing or bad credentials
+  Forbidden,        // authenticated but not allowed
   NotFound,
   SalesClosed,        // queue entry outside the sales window
   TokenNotActive,     // queue token missing, waiting, expired or for another schedule
@@ -21,10 +21,10 @@ enum class ErrorCode {
   PaymentInProgress,  // another payment for the reservation is at the gateway
   PaymentDeclined,
   HoldExpired,
-  KeyInFlight,        // same Idempotency-Key still being processed
-  KeyReused,          // same Idempotency-Key with another request body
-  Replayed,           // the Idempotency-Key's stored answer is sent instead (never rendered)
-  Unavailable,        // a dependency is down or overloaded; retry later
+  KeyInFlight,  // same Idempotency-Key still being processed
+  KeyReused,    // same Idempotency-Key with another request body
+  Replayed,     // the Idempotency-Key's stored answer is sent instead (never rendered)
+  Unavailable,  // a dependency is down or overloaded; retry later
 };
 
 struct Error {

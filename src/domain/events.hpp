@@ -23,8 +23,8 @@ struct NewEvent {
 std::string event_id_of(const NewEvent& e);
 
 struct OutboxEvent {
-  Id id = 0;                // monotonic; publication order
-  std::string event_id;     // stable id consumers deduplicate on
+  Id id = 0;             // monotonic; publication order
+  std::string event_id;  // stable id consumers deduplicate on
   NewEvent event;
   TimePoint created_at;
   bool published = false;

@@ -30,11 +30,13 @@ bool can_transition(PaymentStatus from, PaymentStatus to) {
   using P = PaymentStatus;
   switch (from) {
     case P::Pending:
-      return to == P::Approved || to == P::Declined || to == P::Failed || to == P::Voided;
+      return to == P::Approved || to == P::Declined || to == P::Failed || to == P::VoidPending;
     case P::Approved:
       return to == P::RefundPending;
     case P::RefundPending:
       return to == P::Refunded;
+    case P::VoidPending:
+      return to == P::Voided;
     default:
       return false;
   }
@@ -54,6 +56,8 @@ bool can_transition(TokenStatus from, TokenStatus to) {
 
 bool is_live(ReservationStatus s) { return s == ReservationStatus::Held || s == ReservationStatus::Paid; }
 
-bool is_final(PaymentStatus s) { return s != PaymentStatus::Pending && s != PaymentStatus::RefundPending; }
+bool is_final(PaymentStatus s) {
+  return s != PaymentStatus::Pending && s != PaymentStatus::RefundPending && s != PaymentStatus::VoidPending;
+}
 
 }  // namespace concert::domain

@@ -22,28 +22,28 @@ std::optional<E> parse(std::string_view text, const std::array<std::pair<E, std:
   return std::nullopt;
 }
 
-constexpr std::array<std::pair<SeatStatus, std::string_view>, 3> kSeat{{
-    {SeatStatus::Available, "AVAILABLE"}, {SeatStatus::Held, "HELD"}, {SeatStatus::Sold, "SOLD"}}};
-constexpr std::array<std::pair<ReservationStatus, std::string_view>, 5> kReservation{{
-    {ReservationStatus::Held, "HELD"},
-    {ReservationStatus::Paid, "PAID"},
-    {ReservationStatus::Expired, "EXPIRED"},
-    {ReservationStatus::Cancelled, "CANCELLED"},
-    {ReservationStatus::Refunded, "REFUNDED"}}};
-constexpr std::array<std::pair<PaymentStatus, std::string_view>, 7> kPayment{{
-    {PaymentStatus::Pending, "PENDING"},
-    {PaymentStatus::Approved, "APPROVED"},
-    {PaymentStatus::Declined, "DECLINED"},
-    {PaymentStatus::Failed, "FAILED"},
-    {PaymentStatus::RefundPending, "REFUND_PENDING"},
-    {PaymentStatus::Refunded, "REFUNDED"},
-    {PaymentStatus::Voided, "VOIDED"}}};
-constexpr std::array<std::pair<TokenStatus, std::string_view>, 5> kToken{{
-    {TokenStatus::Waiting, "WAITING"},
-    {TokenStatus::Active, "ACTIVE"},
-    {TokenStatus::Used, "USED"},
-    {TokenStatus::Expired, "EXPIRED"},
-    {TokenStatus::Left, "LEFT"}}};
+constexpr std::array<std::pair<SeatStatus, std::string_view>, 3> kSeat{
+    {{SeatStatus::Available, "AVAILABLE"}, {SeatStatus::Held, "HELD"}, {SeatStatus::Sold, "SOLD"}}};
+constexpr std::array<std::pair<ReservationStatus, std::string_view>, 5> kReservation{
+    {{ReservationStatus::Held, "HELD"},
+     {ReservationStatus::Paid, "PAID"},
+     {ReservationStatus::Expired, "EXPIRED"},
+     {ReservationStatus::Cancelled, "CANCELLED"},
+     {ReservationStatus::Refunded, "REFUNDED"}}};
+constexpr std::array<std::pair<PaymentStatus, std::string_view>, 8> kPayment{
+    {{PaymentStatus::Pending, "PENDING"},
+     {PaymentStatus::Approved, "APPROVED"},
+     {PaymentStatus::Declined, "DECLINED"},
+     {PaymentStatus::Failed, "FAILED"},
+     {PaymentStatus::RefundPending, "REFUND_PENDING"},
+     {PaymentStatus::Refunded, "REFUNDED"},
+     {PaymentStatus::VoidPending, "VOID_PENDING"},
+     {PaymentStatus::Voided, "VOIDED"}}};
+constexpr std::array<std::pair<TokenStatus, std::string_view>, 5> kToken{{{TokenStatus::Waiting, "WAITING"},
+                                                                          {TokenStatus::Active, "ACTIVE"},
+                                                                          {TokenStatus::Used, "USED"},
+                                                                          {TokenStatus::Expired, "EXPIRED"},
+                                                                          {TokenStatus::Left, "LEFT"}}};
 
 }  // namespace
 

@@ -20,9 +20,10 @@ using Money = std::int64_t;  // integer KRW
 
 enum class SeatStatus { Available, Held, Sold };
 enum class ReservationStatus { Held, Paid, Expired, Cancelled, Refunded };
-// RefundPending: the refund is decided and its event written; the gateway has
-// not confirmed it yet (SPEC §3: entered before the gateway is called).
-enum class PaymentStatus { Pending, Approved, Declined, Failed, RefundPending, Refunded, Voided };
+// RefundPending / VoidPending: a refund (asked for, or of a late approval that
+// could not be honoured) is decided and its event written; the gateway has not
+// confirmed it yet (SPEC §3: entered before the gateway is called).
+enum class PaymentStatus { Pending, Approved, Declined, Failed, RefundPending, Refunded, VoidPending, Voided };
 enum class TokenStatus { Waiting, Active, Used, Expired, Left };
 
 struct QueueSettings {

@@ -3,6 +3,7 @@
 // first answer whatever happened since.
 #include <fstream>
 #include <thread>
+#include <utility>
 
 #include "adapters/http/problem.hpp"
 #include "app/workers.hpp"
@@ -368,6 +369,42 @@ TEST_P(KeyedRequests, TheReconcilerFinishesRefundsNobodyRetried) {
   }
   EXPECT_EQ(reconciler.tick(), 0);
   EXPECT_EQ(f->kpis.refunds_reconciled.value(), 2);
+  expect_invariants({s.id});
+}
+
+// A late approval that cannot be honoured is refunded in two phases too: it is
+// VOID_PENDING, with the client's 410, before the gateway is asked for the money
+// back; when the gateway does not confirm, it stays so (the money still with
+// us, I3 holding) until the reconciler gets the refund confirmed, once.
+TEST_P(KeyedRequests, AnUnconfirmedVoidOfALateApprovalIsFinishedByTheReconciler) {
+  auto s = f->make_schedule(10);
+  const auto ids = seats(s.id, 2);
+  auto r = f->hold("alice", s.id, ids);
+  bool fired = false;
+  f->gateway->before_charge = [&] {
+    if (std::exchange(fired, true)) return;
+    f->clock.advance(ctx->settings.hold_ttl + std::chrono::seconds(1));
+    f->sweeper->tick();
+    f->hold("bob", s.id, {ids[1]});  // bob takes one of alice's released seats
+  };
+  f->gateway->unreachable_refunds_left = 1;
+  auto late = pay({"alice", r.id, "p"});
+  ASSERT_FALSE(late.result);
+  EXPECT_EQ(late.result.error().code, ErrorCode::HoldExpired);
+  const auto payment = f->store->begin(ports::TxMode::Read)->list_payments_for(r.id).at(0);
+  EXPECT_EQ(payment.status, domain::PaymentStatus::VoidPending);
+  EXPECT_EQ(ledger_refunds(payment.id), 0);
+  auto replay = pay({"alice", r.id, "p"});
+  ASSERT_TRUE(replay.replay);
+  EXPECT_EQ(replay.replay->status, 410);
+  expect_invariants({s.id});
+
+  app::RefundReconciler reconciler(*ctx, services->payments);
+  f->clock.advance(ctx->settings.reconcile_after + std::chrono::seconds(1));
+  EXPECT_EQ(reconciler.tick(), 1);
+  EXPECT_EQ(status_of(payment.id), domain::PaymentStatus::Voided);
+  EXPECT_EQ(ledger_refunds(payment.id), 1);
+  EXPECT_EQ(reconciler.tick(), 0);
   expect_invariants({s.id});
 }
 

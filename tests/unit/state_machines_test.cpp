@@ -21,7 +21,10 @@ TEST(ReservationStateMachine, FollowsSpec) {
 
 TEST(PaymentStateMachine, FollowsSpec) {
   using P = PaymentStatus;
-  for (auto to : {P::Approved, P::Declined, P::Failed, P::Voided}) EXPECT_TRUE(can_transition(P::Pending, to));
+  for (auto to : {P::Approved, P::Declined, P::Failed, P::VoidPending}) EXPECT_TRUE(can_transition(P::Pending, to));
+  // A late approval's refund goes through VOID_PENDING, entered before the gateway is called.
+  EXPECT_TRUE(can_transition(P::VoidPending, P::Voided));
+  EXPECT_FALSE(can_transition(P::Pending, P::Voided));
   // A refund goes through REFUND_PENDING, entered before the gateway is called.
   EXPECT_TRUE(can_transition(P::Approved, P::RefundPending));
   EXPECT_TRUE(can_transition(P::RefundPending, P::Refunded));
@@ -59,8 +62,9 @@ TEST(StatusNames, RoundTrip) {
                  ReservationStatus::Cancelled, ReservationStatus::Refunded}) {
     EXPECT_EQ(reservation_status_from(to_string(s)), s);
   }
-  for (auto s : {PaymentStatus::Pending, PaymentStatus::Approved, PaymentStatus::Declined, PaymentStatus::Failed,
-                 PaymentStatus::RefundPending, PaymentStatus::Refunded, PaymentStatus::Voided}) {
+  for (auto s :
+       {PaymentStatus::Pending, PaymentStatus::Approved, PaymentStatus::Declined, PaymentStatus::Failed,
+        PaymentStatus::RefundPending, PaymentStatus::Refunded, PaymentStatus::VoidPending, PaymentStatus::Voided}) {
     EXPECT_EQ(payment_status_from(to_string(s)), s);
   }
   EXPECT_EQ(seat_status_from("HELD"), SeatStatus::Held);
