@@ -9,7 +9,32 @@ SandboxGateway::SandboxGateway(SandboxRules rules, const std::string& ledger_pat
     : rules_(rules),
       // Distinct per process start so gateway tx ids stay unique across restarts.
       tx_prefix_("sbx_" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) + "_") {
-  if (!ledger_path.empty()) ledger_.open(ledger_path, std::ios::app);
+  if (ledger_path.empty()) return;
+  const bool torn = reload(ledger_path);
+  ledger_.open(ledger_path, std::ios::app);
+  if (torn) ledger_ << '\n' << std::flush;  // the next record must not be glued to a torn line
+}
+
+// A real gateway keeps its idempotency memory; this one rebuilds it from its
+// own ledger, so a concertd restart (kill -9 included) cannot charge or refund
+// a key twice. A torn last line (a crash mid-write) is skipped; returns whether
+// the file ends in one.
+bool SandboxGateway::reload(const std::string& ledger_path) {
+  std::ifstream in(ledger_path);
+  bool torn = false;
+  for (std::string line; std::getline(in, line);) {
+    torn = in.eof();  // the last line had no newline
+    const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object() || !j.contains("kind") || !j.contains("key")) continue;
+    const auto kind = j.value("kind", "");
+    if (kind != "charge" && kind != "refund") continue;
+    ports::GatewayResult result;
+    result.outcome = j.value("approved", false) ? ports::GatewayOutcome::Approved : ports::GatewayOutcome::Declined;
+    result.gateway_tx_id = j.value("tx", "");
+    result.reason = j.value("reason", "");
+    by_key_.emplace(kind + ":" + j.value("key", ""), result);
+  }
+  return torn;
 }
 
 void SandboxGateway::record(const std::string& kind, const std::string& key, const ports::GatewayResult& result,
@@ -19,7 +44,8 @@ void SandboxGateway::record(const std::string& kind, const std::string& key, con
                       {"key", key},
                       {"amount", amount},
                       {"approved", result.outcome == ports::GatewayOutcome::Approved},
-                      {"tx", result.gateway_tx_id}};
+                      {"tx", result.gateway_tx_id},
+                      {"reason", result.reason}};
   ledger_ << line.dump() << '\n' << std::flush;
 }
 

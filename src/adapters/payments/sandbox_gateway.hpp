@@ -2,7 +2,8 @@
 // runs with no external service. It behaves like a real PG where it matters:
 // results are idempotent by key (a repeated key returns the first result and
 // charges nothing new), and every charge and refund is appended to a ledger file
-// so tests can prove "one key, at most one charge" (SPEC I3) from the outside.
+// so tests can prove "one key, at most one charge" (SPEC I3) from the outside;
+// the ledger is also what it remembers across restarts.
 #pragma once
 
 #include <chrono>
@@ -17,12 +18,13 @@ namespace concert::adapters::payments {
 
 struct SandboxRules {
   domain::Money decline_over_amount = 1'000'000;  // charges above this are declined
-  std::chrono::milliseconds latency{0};          // simulated gateway round trip
+  std::chrono::milliseconds latency{0};           // simulated gateway round trip
 };
 
 class SandboxGateway final : public ports::PaymentGateway {
  public:
-  // ledger_path empty: no ledger file.
+  // ledger_path empty: no ledger file. Otherwise the results already in it are
+  // its idempotency memory, so keys charged before a restart are not charged again.
   SandboxGateway(SandboxRules rules, const std::string& ledger_path);
 
   ports::GatewayResult charge(const ports::ChargeRequest& request) override;
@@ -30,6 +32,7 @@ class SandboxGateway final : public ports::PaymentGateway {
                               domain::Money amount) override;
 
  private:
+  bool reload(const std::string& ledger_path);
   void record(const std::string& kind, const std::string& key, const ports::GatewayResult& result,
               domain::Money amount);
 
