@@ -1,7 +1,6 @@
 // Idempotency-Keys through the use cases (SPEC §2a, §4, I3): the key is claimed and
 // its answer stored inside the use case's own transactions, and a retry gets the
 // first answer whatever happened since.
-#include <fstream>
 #include <thread>
 #include <utility>
 
@@ -9,6 +8,7 @@
 #include "app/workers.hpp"
 #include "contract_fixture.hpp"
 #include "support/counting_store.hpp"
+#include "support/ledger_lines.hpp"
 
 namespace concert::testing {
 namespace {
@@ -73,13 +73,7 @@ class KeyedRequests : public ContractTest {
 
   // Refunds the gateway's ledger recorded under this payment's refund key.
   int ledger_refunds(domain::Id payment_id) {
-    std::ifstream in(f->ledger_path());
-    int n = 0;
-    for (std::string line; std::getline(in, line);) {
-      n += line.find("\"kind\":\"refund\"") != std::string::npos &&
-           line.find("\"key\":\"refund-" + std::to_string(payment_id) + "\"") != std::string::npos;
-    }
-    return n;
+    return ledger_lines(f->ledger_path(), "refund", "refund-" + std::to_string(payment_id));
   }
 
   std::vector<domain::Id> seats(domain::Id schedule_id, int n) {

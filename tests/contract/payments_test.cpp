@@ -1,9 +1,10 @@
 // Checkout, declines, late approvals, refunds and gateway timeouts (SPEC §3, §4, I2, I3, I6).
 #include <fstream>
-#include <utility>
 #include <thread>
+#include <utility>
 
 #include "contract_fixture.hpp"
+#include "support/ledger_lines.hpp"
 
 namespace concert::testing {
 namespace {
@@ -21,13 +22,7 @@ class Payments : public ContractTest {
     for (int i = from; i < from + n; ++i) ids.push_back(all.at(static_cast<std::size_t>(i)).id);
     return ids;
   }
-  int ledger_lines(const std::string& kind) {
-    std::ifstream in(f->ledger_path());
-    std::string line;
-    int n = 0;
-    while (std::getline(in, line)) n += line.find("\"kind\":\"" + kind + "\"") != std::string::npos;
-    return n;
-  }
+  int ledger_lines(const std::string& kind) { return testing::ledger_lines(f->ledger_path(), kind); }
   int ledger_charges() { return ledger_lines("charge"); }
   domain::Payment only_payment_of(domain::Id reservation_id) {
     auto payments = f->store->begin(ports::TxMode::Read)->list_payments_for(reservation_id);
@@ -315,7 +310,9 @@ class QueueAwayAfterCommit final : public ports::QueueStore {
     return inner_.status(t, u, now);
   }
   bool leave(const std::string& t, const domain::UserId& u) override { return inner_.leave(t, u); }
-  void mark_used(domain::Id, const domain::UserId&) override { throw ports::StoreUnavailable("the queue store is away"); }
+  void mark_used(domain::Id, const domain::UserId&) override {
+    throw ports::StoreUnavailable("the queue store is away");
+  }
   void shuffle_pre_queue(domain::Id s, std::uint64_t seed) override { inner_.shuffle_pre_queue(s, seed); }
   std::vector<domain::QueueToken> promote(domain::Id s, int n, domain::TimePoint now, domain::Millis ttl) override {
     return inner_.promote(s, n, now, ttl);
@@ -335,7 +332,8 @@ TEST_P(Payments, AnApprovedPaymentAnswersEvenIfItsQueueSlotCannotBeFreed) {
   auto s = f->make_schedule(20);
   auto r = f->hold("alice", s.id, seats(s.id, 0, 1));
   QueueAwayAfterCommit queue(*f->queue);
-  app::AppContext ctx{*f->store, queue, *f->seat_maps, *f->seat_locks, *f->gateway, f->clock, f->ctx->settings, f->kpis};
+  app::AppContext ctx{*f->store,   queue,    *f->seat_maps,    *f->seat_locks,
+                      *f->gateway, f->clock, f->ctx->settings, f->kpis};
   app::Payments payments(ctx);
   auto paid = payments.pay({"alice", r.id, "k"});
   ASSERT_TRUE(paid) << paid.error().detail;

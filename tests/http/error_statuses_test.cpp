@@ -1,9 +1,9 @@
 // Every error status of SPEC §4 through the real server, and bad input of every
 // kind: each answer is problem+json with a stable code, and nothing changes.
-#include <fstream>
 #include <thread>
 
 #include "http_fixture.hpp"
+#include "support/ledger_lines.hpp"
 
 namespace concert::testing {
 namespace {
@@ -208,10 +208,7 @@ TEST_F(ErrorStatuses, ARefundKeyReusedForAnotherPaymentRefundsNothing) {
   EXPECT_EQ(client->get("/api/v1/payments/" + payment_ids[1], auth("dave")).json()["status"], "APPROVED");
   const auto seats = client->get("/api/v1/schedules/1/seats").json()["seats"];
   EXPECT_EQ(seats[20]["status"], "SOLD");  // seat 21
-  std::ifstream ledger(dir.file("data") + "/sandbox-gateway.jsonl");
-  int refunds = 0;
-  for (std::string line; std::getline(ledger, line);) refunds += line.find(R"("kind":"refund")") != std::string::npos;
-  EXPECT_EQ(refunds, 1);
+  EXPECT_EQ(ledger_lines(dir.file("data") + "/sandbox-gateway.jsonl", "refund"), 1);
 }
 
 TEST_F(ErrorStatuses, BadInputGetsProblemAndChangesNothing) {

@@ -8,19 +8,13 @@
 #include <fstream>
 #include <string>
 
+#include "support/ledger_lines.hpp"
 #include "support/temp_dir.hpp"
 
 namespace concert::adapters::payments {
 namespace {
 
 ports::ChargeRequest request(const std::string& key, domain::Money amount) { return {key, amount, "alice", 1}; }
-
-int lines_of(const std::string& path, const std::string& kind) {
-  std::ifstream in(path);
-  int n = 0;
-  for (std::string line; std::getline(in, line);) n += line.find("\"kind\":\"" + kind + "\"") != std::string::npos;
-  return n;
-}
 
 TEST(SandboxGateway, AKeyChargedBeforeARestartIsNotChargedAgain) {
   testing::TempDir dir;
@@ -45,16 +39,16 @@ TEST(SandboxGateway, AKeyChargedBeforeARestartIsNotChargedAgain) {
   EXPECT_EQ(declined_again.outcome, ports::GatewayOutcome::Declined);
   EXPECT_EQ(declined_again.reason, declined.reason);
   EXPECT_EQ(restarted.refund("refund-1", charged.gateway_tx_id, 50'000).gateway_tx_id, refunded.gateway_tx_id);
-  EXPECT_EQ(lines_of(ledger, "charge"), 3);  // pay-1, pay-2 and the torn line: nothing new
-  EXPECT_EQ(lines_of(ledger, "refund"), 1);
+  EXPECT_EQ(testing::ledger_lines(ledger, "charge"), 3);  // pay-1, pay-2 and the torn line: nothing new
+  EXPECT_EQ(testing::ledger_lines(ledger, "refund"), 1);
   // A new key is charged as usual, on a line of its own after the torn one, so
   // the next restart remembers it too.
   const auto third = restarted.charge(request("pay-3", 10'000));
   EXPECT_EQ(third.outcome, ports::GatewayOutcome::Approved);
-  EXPECT_EQ(lines_of(ledger, "charge"), 4);
+  EXPECT_EQ(testing::ledger_lines(ledger, "charge"), 4);
   SandboxGateway once_more({}, ledger);
   EXPECT_EQ(once_more.charge(request("pay-3", 10'000)).gateway_tx_id, third.gateway_tx_id);
-  EXPECT_EQ(lines_of(ledger, "charge"), 4);
+  EXPECT_EQ(testing::ledger_lines(ledger, "charge"), 4);
 }
 
 }  // namespace
