@@ -1,5 +1,7 @@
 #include "app/kpis.hpp"
 
+#include <cctype>
+
 namespace concert::app {
 
 namespace {
@@ -19,7 +21,14 @@ Kpis::Kpis(platform::Registry& r)
       idempotency_conflicts(r.counter("concertd_idempotency_conflicts_total",
                                       "Idempotency-Key reused with another body or still in flight", {})),
       events_published(r.counter("concertd_outbox_published_total", "Outbox events published to the sink", {})),
-      refunds_reconciled(r.counter("concertd_payments_reconciled_total", "Payments the reconciler settled by outcome",
-                                   {{"outcome", "refunded"}})) {}
+      oldest_unsettled_seconds(r.gauge("concertd_payments_oldest_unsettled_seconds",
+                                       "Age of the oldest payment in a *_PENDING state, seen by the reconciler", {})) {}
+
+platform::Counter& Kpis::reconciled(domain::PaymentStatus outcome) {
+  std::string label(to_string(outcome));
+  for (auto& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return registry.counter("concertd_payments_reconciled_total", "Payments the reconciler settled, by the state it left",
+                          {{"outcome", label}});
+}
 
 }  // namespace concert::app

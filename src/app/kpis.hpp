@@ -2,6 +2,7 @@
 // /admin/kpis. Handles are resolved once so the hot path is an atomic add.
 #pragma once
 
+#include "domain/types.hpp"
 #include "platform/metrics.hpp"
 
 namespace concert::app {
@@ -19,7 +20,10 @@ struct Kpis {
   platform::Counter& idempotency_requests;
   platform::Counter& idempotency_conflicts;  // 409 in flight + 422 reused
   platform::Counter& events_published;
-  platform::Counter& refunds_reconciled;  // REFUND_PENDING and VOID_PENDING payments the reconciler finished
+  platform::Gauge&
+      oldest_unsettled_seconds;  // the oldest PENDING, REFUND_PENDING or VOID_PENDING payment (lease holder)
+  // Payments the reconciler settled, by the state it left them in.
+  platform::Counter& reconciled(domain::PaymentStatus outcome);
 };
 
 }  // namespace concert::app

@@ -27,8 +27,9 @@ PaymentView view_of(ports::Tx& tx, const domain::Payment& p) { return {p, *tx.fi
 domain::Result<domain::Payment> outcome_of(const domain::Payment& p) {
   switch (p.status) {
     case PaymentStatus::Declined:
-    case PaymentStatus::Failed:
       return fail(ErrorCode::PaymentDeclined, "the payment was declined");
+    case PaymentStatus::Failed:
+      return fail(ErrorCode::PaymentDeclined, "the payment failed: the gateway never took the charge");
     case PaymentStatus::VoidPending:
     case PaymentStatus::Voided:
       return fail(ErrorCode::HoldExpired, "the hold expired before the approval; the charge was refunded");
@@ -86,28 +87,40 @@ domain::Result<PaymentView> Payments::pay(const PayRequest& request, Keyed<Payme
 
   const auto& payment = started->payment;
   const auto result =
-      ctx_.gateway.charge({charge_key(payment.id), payment.amount, request.user, request.reservation_id});
+      ctx_.gateway.charge({charge_key(payment.id), payment.amount, request.user, request.reservation_id, payment.id});
+  auto settled = settle(*started, result, key);
+  if (settled.how == Settlement::Unsettled) ctx_.kpis.payments_failed.inc();
+  return std::move(settled.answer);
+}
+
+Settled Payments::settle(const PaymentView& started, const ports::GatewayResult& result, Keyed<PaymentView>* key) {
+  const auto& payment = started.payment;
   switch (result.outcome) {
     case ports::GatewayOutcome::Approved:
-      return settle_approved(*started, result.gateway_tx_id, key);
+      return approve(started, result.gateway_tx_id, key);
     case ports::GatewayOutcome::Declined:
-      return settle_declined(payment, result, key);
+      return close_unpaid(payment, PaymentStatus::Declined, result.gateway_tx_id, "PaymentDeclined",
+                          fail(ErrorCode::PaymentDeclined, "the payment was declined: " + result.reason), key);
+    case ports::GatewayOutcome::NotFound:
+      return close_unpaid(payment, PaymentStatus::Failed, "", "PaymentFailed",
+                          fail(ErrorCode::PaymentDeclined, "the payment failed: the gateway never took the charge"),
+                          key);
     case ports::GatewayOutcome::Unknown:
+    case ports::GatewayOutcome::Unavailable:
       break;
   }
   // Outcome unknown: the payment stays PENDING and claimed; a retry with the same
-  // key asks the gateway again under the same key, which cannot charge twice.
-  ctx_.kpis.payments_failed.inc();
-  return fail(ErrorCode::Unavailable, "the payment gateway did not answer; retry with the same Idempotency-Key");
+  // key asks the gateway again under the same key, which cannot charge twice,
+  // and the reconciler looks it up if nobody retries.
+  return {Settlement::Unsettled,
+          fail(ErrorCode::GatewayUnavailable,
+               "the payment gateway did not answer (" + result.reason + "); retry with the same Idempotency-Key")};
 }
 
-domain::Result<PaymentView> Payments::settle_approved(const PaymentView& started, const std::string& gateway_tx_id,
-                                                      Keyed<PaymentView>* key) {
+Settled Payments::approve(const PaymentView& started, const std::string& gateway_tx_id, Keyed<PaymentView>* key) {
   const auto now = ctx_.clock.now();
   const auto& payment = started.payment;
-  bool by_another = false;  // the gateway's report and the charge's answer raced; the other one settled it
-  auto settled = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
-    by_another = false;            // in_transaction runs this again after a conflict
+  auto settled = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<Settled> {
     auto r = started.reservation;  // as this payment claimed it: HELD
     const int seats = static_cast<int>(r.seat_ids.size());
     // The reservation row first, as the expiry sweep takes it: no deadlock between them.
@@ -115,10 +128,7 @@ domain::Result<PaymentView> Payments::settle_approved(const PaymentView& started
       // Still ours (even if its expiry is due but not swept: nobody else could take the seats).
       if (tx.sell_held_seats(r.id) != seats) return fail(ErrorCode::HoldExpired, "seats no longer held");
     } else {
-      if (tx.find_payment(payment.id)->status != PaymentStatus::Pending) {
-        by_another = true;
-        return settled_elsewhere(tx, payment.id, key);
-      }
+      if (tx.find_payment(payment.id)->status != PaymentStatus::Pending) return settled_elsewhere(tx, payment.id, key);
       r = *tx.find_reservation(r.id);
       if (r.status != ReservationStatus::Expired) {
         return fail(ErrorCode::HoldExpired, "the reservation is " + std::string(to_string(r.status)));
@@ -142,43 +152,46 @@ domain::Result<PaymentView> Payments::settle_approved(const PaymentView& started
     record(tx, p, "PaymentApproved", now);
     PaymentView view{p, r};
     settle_key(key, tx, domain::Result<PaymentView>(view));
-    return view;
+    return Settled{Settlement::Paid, view};
   });
-  if (by_another) return settled;
-  if (!settled && settled.error().code == ErrorCode::HoldExpired) return void_late(payment, gateway_tx_id, key);
-  if (settled) {
-    ctx_.seat_maps.invalidate(settled->reservation.schedule_id);
+  if (!settled) {
+    if (settled.error().code == ErrorCode::HoldExpired) return void_late(payment, gateway_tx_id, key);
+    return {Settlement::Unsettled, tl::unexpected(settled.error())};
+  }
+  if (settled->how == Settlement::Paid) {
+    const auto& reservation = settled->answer->reservation;
+    ctx_.seat_maps.invalidate(reservation.schedule_id);
     // The payment is committed: its answer must not depend on freeing the fan's
     // queue slot. If the queue store is away, the token's active_ttl frees it.
     try {
-      ctx_.queue.mark_used(settled->reservation.schedule_id, settled->reservation.user_id);
+      ctx_.queue.mark_used(reservation.schedule_id, reservation.user_id);
     } catch (const ports::StoreUnavailable& e) {
       spdlog::warn("payment {} approved; the queue slot stays until its token expires: {}", payment.id, e.what());
     }
     ctx_.kpis.payments_approved.inc();
   }
-  return settled;
+  return std::move(*settled);
 }
 
-domain::Result<PaymentView> Payments::void_late(const domain::Payment& payment, const std::string& gateway_tx_id,
-                                                Keyed<PaymentView>* key) {
+Settled Payments::void_late(const domain::Payment& payment, const std::string& gateway_tx_id, Keyed<PaymentView>* key) {
   const domain::Result<PaymentView> answer = fail(
       ErrorCode::HoldExpired, "the hold expired before the approval and its seats were taken; the charge was refunded");
   // Decided, with its event and the client's answer, before the gateway is asked
   // for the money back; until it confirms, the payment stays VOID_PENDING.
-  const auto closed =
-      close_unpaid(payment, PaymentStatus::VoidPending, gateway_tx_id, "PaymentVoidRequested", answer, key);
-  if (!closed.result || closed.by_another) return closed.result;
-  if (auto voided = complete_void(closed.result->payment); !voided) {
+  auto closed = close_unpaid(payment, PaymentStatus::VoidPending, gateway_tx_id, "PaymentVoidRequested", answer, key);
+  if (closed.how != Settlement::Voiding) return closed;
+  auto pending = *ctx_.store.begin(ports::TxMode::Read)->find_payment(payment.id);
+  if (auto voided = complete_void(pending); !voided) {
     spdlog::warn("payment {} stays VOID_PENDING: {}", payment.id, voided.error().detail);
   }
-  return answer;
+  return closed;
 }
 
 domain::Result<domain::Payment> Payments::complete_void(const domain::Payment& pending) {
   const auto result = ctx_.gateway.refund(refund_key(pending.id), pending.gateway_tx_id.value_or(""), pending.amount);
   if (result.outcome != ports::GatewayOutcome::Approved) {
-    return fail(ErrorCode::Unavailable, "the payment gateway did not confirm the refund of the late approval");
+    return fail(ErrorCode::GatewayUnavailable,
+                "the payment gateway did not confirm the refund of the late approval: " + result.reason);
   }
   const auto now = ctx_.clock.now();
   return in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<domain::Payment> {
@@ -192,48 +205,56 @@ domain::Result<domain::Payment> Payments::complete_void(const domain::Payment& p
   });
 }
 
-domain::Result<PaymentView> Payments::resume(const domain::Payment& pending) {
-  if (pending.status == PaymentStatus::VoidPending) {
-    auto voided = complete_void(pending);
-    if (!voided) return tl::unexpected(voided.error());
-    return view_of(*ctx_.store.begin(ports::TxMode::Read), *voided);
+domain::Result<PaymentStatus> Payments::reconcile(const domain::Payment& pending) {
+  switch (pending.status) {
+    case PaymentStatus::Pending: {
+      const auto found = ctx_.gateway.lookup(charge_key(pending.id));
+      const auto settled = settle(view_of(*ctx_.store.begin(ports::TxMode::Read), pending), found, nullptr);
+      if (settled.how == Settlement::Unsettled) return tl::unexpected(settled.answer.error());
+      // A decline or a void answers a payer with an error; here the state it left is the answer.
+      return ctx_.store.begin(ports::TxMode::Read)->find_payment(pending.id)->status;
+    }
+    case PaymentStatus::VoidPending: {
+      auto voided = complete_void(pending);
+      if (!voided) return tl::unexpected(voided.error());
+      return voided->status;
+    }
+    case PaymentStatus::RefundPending: {
+      auto refunded = complete_refund(pending, nullptr);
+      if (!refunded) return tl::unexpected(refunded.error());
+      return refunded->payment.status;
+    }
+    default:
+      return pending.status;  // settled meanwhile
   }
-  return complete_refund(pending, nullptr);
 }
 
-domain::Result<PaymentView> Payments::settle_declined(const domain::Payment& payment,
-                                                      const ports::GatewayResult& result, Keyed<PaymentView>* key) {
-  const domain::Result<PaymentView> answer =
-      fail(ErrorCode::PaymentDeclined, "the payment was declined: " + result.reason);
-  const auto closed =
-      close_unpaid(payment, PaymentStatus::Declined, result.gateway_tx_id, "PaymentDeclined", answer, key);
-  if (!closed.result || closed.by_another) return closed.result;
-  return answer;
-}
-
-Payments::Unpaid Payments::close_unpaid(const domain::Payment& payment, PaymentStatus to,
-                                        const std::string& gateway_tx_id, const char* event,
-                                        const domain::Result<PaymentView>& answer, Keyed<PaymentView>* key) {
+Settled Payments::close_unpaid(const domain::Payment& payment, PaymentStatus to, const std::string& gateway_tx_id,
+                               const char* event, const domain::Result<PaymentView>& answer, Keyed<PaymentView>* key) {
+  if (!domain::can_transition(PaymentStatus::Pending, to))
+    throw std::logic_error("PENDING cannot become " + std::string(to_string(to)));
   const auto now = ctx_.clock.now();
-  bool by_another = false;
-  auto closed = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {
-    by_another = !tx.transition_payment(payment.id, PaymentStatus::Pending, to, gateway_tx_id, now);
-    if (by_another) return settled_elsewhere(tx, payment.id, key);
+  auto closed = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<Settled> {
+    const std::optional<std::string> tx_id = gateway_tx_id.empty() ? std::nullopt : std::optional(gateway_tx_id);
+    if (!tx.transition_payment(payment.id, PaymentStatus::Pending, to, tx_id, now)) {
+      return settled_elsewhere(tx, payment.id, key);
+    }
     auto p = *tx.find_payment(payment.id);
     record(tx, p, event, now);
     tx.clear_payment_claim(p.reservation_id, p.id);
     settle_key(key, tx, answer);
-    return view_of(tx, p);
+    return Settled{to == PaymentStatus::VoidPending ? Settlement::Voiding : Settlement::Declined, answer};
   });
-  if (closed && !by_another) ctx_.kpis.payments_failed.inc();
-  return {std::move(closed), by_another};
+  if (!closed) return {Settlement::Unsettled, tl::unexpected(closed.error())};
+  if (closed->how != Settlement::ByAnother) ctx_.kpis.payments_failed.inc();
+  return std::move(*closed);
 }
 
-domain::Result<PaymentView> Payments::settled_elsewhere(ports::Tx& tx, domain::Id payment_id, Keyed<PaymentView>* key) {
+Settled Payments::settled_elsewhere(ports::Tx& tx, domain::Id payment_id, Keyed<PaymentView>* key) {
   const auto answer =
       outcome_of(*tx.find_payment(payment_id)).map([&tx](const domain::Payment& p) { return view_of(tx, p); });
   settle_key(key, tx, answer);
-  return answer;
+  return {Settlement::ByAnother, answer};
 }
 
 domain::Result<PaymentView> Payments::apply_gateway_report(const GatewayReport& report) {
@@ -251,14 +272,12 @@ domain::Result<PaymentView> Payments::apply_gateway_report(const GatewayReport& 
                                              std::to_string(current->payment.amount));
   }
   if (current->payment.status == PaymentStatus::Pending) {
-    // Answered as the charge would have been; the report's sender needs no answer
-    // of the payer's kind (a decline, a void), only the state it left.
-    if (report.approved) {
-      (void)settle_approved(*current, report.gateway_tx_id, nullptr);
-    } else {
-      (void)settle_declined(current->payment, {ports::GatewayOutcome::Declined, report.gateway_tx_id, report.reason},
-                            nullptr);
-    }
+    // Settled as the charge's answer would have been; the report's sender needs
+    // no answer of the payer's kind (a decline, a void), only the state it left.
+    const ports::GatewayResult outcome{
+        report.approved ? ports::GatewayOutcome::Approved : ports::GatewayOutcome::Declined, report.gateway_tx_id,
+        report.reason};
+    (void)settle(*current, outcome, nullptr);
     current = read();
   }
   const auto& p = current->payment;
@@ -316,8 +335,8 @@ domain::Result<PaymentView> Payments::complete_refund(const domain::Payment& pen
   // (retries, another instance, the reconciler) refunds it at most once.
   const auto result = ctx_.gateway.refund(refund_key(pending.id), pending.gateway_tx_id.value_or(""), pending.amount);
   if (result.outcome != ports::GatewayOutcome::Approved) {
-    return fail(ErrorCode::Unavailable,
-                "the payment gateway did not confirm the refund; the payment stays REFUND_PENDING until it does");
+    return fail(ErrorCode::GatewayUnavailable, "the payment gateway did not confirm the refund (" + result.reason +
+                                                   "); the payment stays REFUND_PENDING until it does");
   }
   const auto now = ctx_.clock.now();
   auto refunded = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<PaymentView> {

@@ -34,6 +34,21 @@ struct GatewayReport {
   std::string reason;  // why it was declined
 };
 
+// How a payment that was PENDING came out of settlement: the outcome is the
+// return value, not a flag set inside a retried transaction.
+enum class Settlement {
+  Paid,       // APPROVED, its reservation PAID
+  Declined,   // DECLINED (the gateway refused) or FAILED (the gateway never took it)
+  Voiding,    // a late approval that could not retake its seats: VOID_PENDING (or VOIDED)
+  ByAnother,  // another settler (the gateway's report, a retry) had settled it; answered as it did
+  Unsettled,  // the gateway's outcome is not known: still PENDING
+};
+
+struct Settled {
+  Settlement how = Settlement::Unsettled;
+  domain::Result<PaymentView> answer;  // what the payer is told
+};
+
 class Payments {
  public:
   explicit Payments(AppContext& ctx) : ctx_(ctx) {}
@@ -49,9 +64,11 @@ class Payments {
   // payment is resumed by a retry (any key) and by the reconciler.
   domain::Result<PaymentView> refund(const domain::UserId& user, domain::Id payment_id,
                                      Keyed<PaymentView>* key = nullptr);
-  // Asks the gateway again for a REFUND_PENDING or VOID_PENDING payment's refund
-  // and settles it (the reconciler).
-  domain::Result<PaymentView> resume(const domain::Payment& pending);
+  // Finishes a payment left in a *_PENDING state (the reconciler): a PENDING one
+  // is looked up at the gateway by its charge key and settled (FAILED when the
+  // gateway never saw it); a REFUND_PENDING or VOID_PENDING one is refunded again
+  // under its refund key. Answers the state it reached.
+  domain::Result<domain::PaymentStatus> reconcile(const domain::Payment& pending);
   // Settles a PENDING payment with the report's outcome, as the charge's own
   // answer would have (a late approval included), so a payment whose answer was
   // lost completes without the fan's retry. A report the payment already agrees
@@ -61,30 +78,24 @@ class Payments {
 
  private:
   domain::Result<PaymentView> start(const PayRequest& request, Keyed<PaymentView>* key);
+  // The one way out of PENDING: applies the gateway's outcome for the payment.
+  Settled settle(const PaymentView& started, const ports::GatewayResult& result, Keyed<PaymentView>* key);
+  Settled approve(const PaymentView& started, const std::string& gateway_tx_id, Keyed<PaymentView>* key);
+  Settled void_late(const domain::Payment& payment, const std::string& gateway_tx_id, Keyed<PaymentView>* key);
+  // A PENDING payment that will not be paid goes to `to` (DECLINED, FAILED, or
+  // VOID_PENDING for a late approval) with its event; its claim on the
+  // reservation is released and `answer` stored for its key.
+  Settled close_unpaid(const domain::Payment& payment, domain::PaymentStatus to, const std::string& gateway_tx_id,
+                       const char* event, const domain::Result<PaymentView>& answer, Keyed<PaymentView>* key);
+  // The payment left PENDING under another settler's hands (the gateway's report
+  // and the charge's answer race): answers with the outcome it applied.
+  Settled settled_elsewhere(ports::Tx& tx, domain::Id payment_id, Keyed<PaymentView>* key);
+
   domain::Result<domain::Payment> begin_refund(const domain::UserId& user, domain::Id payment_id,
                                                Keyed<PaymentView>* key);
   domain::Result<PaymentView> complete_refund(const domain::Payment& pending, Keyed<PaymentView>* key);
   // VOID_PENDING -> VOIDED once the gateway confirms the refund of a late approval.
   domain::Result<domain::Payment> complete_void(const domain::Payment& pending);
-  domain::Result<PaymentView> settle_approved(const PaymentView& started, const std::string& gateway_tx_id,
-                                              Keyed<PaymentView>* key);
-  domain::Result<PaymentView> settle_declined(const domain::Payment& payment, const ports::GatewayResult& result,
-                                              Keyed<PaymentView>* key);
-  domain::Result<PaymentView> void_late(const domain::Payment& payment, const std::string& gateway_tx_id,
-                                        Keyed<PaymentView>* key);
-  // A PENDING payment that will not be paid goes to `to` (DECLINED, or
-  // VOID_PENDING for a late approval) with its event; its claim on the reservation is released
-  // and `answer` stored for its key. `by_another`: another settler had already
-  // moved it, and `result` is that outcome.
-  struct Unpaid {
-    domain::Result<PaymentView> result;
-    bool by_another = false;
-  };
-  Unpaid close_unpaid(const domain::Payment& payment, domain::PaymentStatus to, const std::string& gateway_tx_id,
-                      const char* event, const domain::Result<PaymentView>& answer, Keyed<PaymentView>* key);
-  // The payment left PENDING under another settler's hands (the gateway's report
-  // and the charge's answer race): answers with the outcome it applied.
-  domain::Result<PaymentView> settled_elsewhere(ports::Tx& tx, domain::Id payment_id, Keyed<PaymentView>* key);
 
   AppContext& ctx_;
 };

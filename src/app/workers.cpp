@@ -5,6 +5,7 @@
 #include "app/outbox.hpp"
 #include "app/transaction.hpp"
 #include "domain/rules.hpp"
+#include "domain/state_machines.hpp"
 
 namespace concert::app {
 
@@ -67,24 +68,32 @@ int OutboxRelay::tick() {
   return static_cast<int>(batch.size());
 }
 
-int RefundReconciler::tick() {
-  const auto before = ctx_.clock.now() - ctx_.settings.reconcile_after;
+int PaymentReconciler::tick() {
+  const auto now = ctx_.clock.now();
+  const auto before = now - ctx_.settings.reconcile_after;
   std::vector<domain::Payment> pending;
+  std::optional<domain::TimePoint> oldest;
   {
     auto tx = ctx_.store.begin(ports::TxMode::Read);
-    for (const auto status : {domain::PaymentStatus::RefundPending, domain::PaymentStatus::VoidPending}) {
+    for (const auto status :
+         {domain::PaymentStatus::Pending, domain::PaymentStatus::RefundPending, domain::PaymentStatus::VoidPending}) {
+      if (auto first = tx->list_payments_in(status, now, 1); !first.empty()) {
+        oldest = std::min(oldest.value_or(first[0].updated_at), first[0].updated_at);
+      }
       auto some = tx->list_payments_in(status, before, ctx_.settings.reconcile_batch);
       pending.insert(pending.end(), some.begin(), some.end());
     }
   }
+  ctx_.kpis.oldest_unsettled_seconds.set(oldest ? std::chrono::duration<double>(now - *oldest).count() : 0.0);
   int settled = 0;
   for (const auto& p : pending) {
-    auto done = payments_.resume(p);
-    if (done) {
+    auto done = payments_.reconcile(p);
+    if (done && domain::is_final(*done)) {
       ++settled;
-      ctx_.kpis.refunds_reconciled.inc();
+      ctx_.kpis.reconciled(*done).inc();
     } else {
-      spdlog::warn("payment {} stays {}: {}", p.id, to_string(p.status), done.error().detail);
+      spdlog::warn("payment {} stays {}: {}", p.id, to_string(p.status),
+                   done ? std::string("still ") + std::string(to_string(*done)) : done.error().detail);
     }
   }
   return settled;

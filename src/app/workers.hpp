@@ -49,15 +49,17 @@ class OutboxRelay {
   ports::EventSink& sink_;
 };
 
-// Finishes refunds that were decided but never confirmed (SPEC §3, §4a): a
-// REFUND_PENDING or VOID_PENDING payment unchanged for settings.reconcile_after
-// (its request died between the gateway and the second transaction, or the
-// gateway did not answer) is refunded again under the payment's own gateway key,
-// which refunds it at most once, and settled. Runs on the lease holder. Returns
-// payments settled (each kind takes up to reconcile_batch per tick).
-class RefundReconciler {
+// Finishes payments left in a *_PENDING state (SPEC §3, §4a) once unchanged for
+// settings.reconcile_after: a PENDING one (its answer was lost and nobody
+// retried, or its request died) is looked up at the gateway by its charge key
+// and settled APPROVED, DECLINED, or FAILED when the gateway never took it; a
+// REFUND_PENDING or VOID_PENDING one is refunded again under the payment's own
+// refund key, which refunds it at most once. Runs on the lease holder; exports
+// the age of the oldest unsettled payment. Returns payments settled (each state
+// takes up to reconcile_batch per tick).
+class PaymentReconciler {
  public:
-  RefundReconciler(AppContext& ctx, Payments& payments) : ctx_(ctx), payments_(payments) {}
+  PaymentReconciler(AppContext& ctx, Payments& payments) : ctx_(ctx), payments_(payments) {}
   int tick();
 
  private:

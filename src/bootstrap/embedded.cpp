@@ -9,13 +9,13 @@
 #include <filesystem>
 
 #include "adapters/inproc/lease.hpp"
-#include "adapters/inproc/seat_lock.hpp"
 #include "adapters/inproc/queue_store.hpp"
+#include "adapters/inproc/seat_lock.hpp"
 #include "adapters/inproc/seat_map_cache.hpp"
 #include "adapters/inproc/system_clock.hpp"
-#include "adapters/payments/sandbox_gateway.hpp"
 #include "adapters/sink/jsonl_sink.hpp"
 #include "adapters/sqlite/sqlite_store.hpp"
+#include "bootstrap/gateway.hpp"
 
 namespace concert::bootstrap {
 
@@ -48,7 +48,9 @@ std::string embedded_database_path(const platform::Config& config) { return conf
 domain::Result<AdapterSet> open_embedded(const platform::Config& config) {
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return domain::fail(domain::ErrorCode::Unavailable, "cannot create data dir " + config.data_dir + ": " + ec.message());
+  if (ec)
+    return domain::fail(domain::ErrorCode::Unavailable,
+                        "cannot create data dir " + config.data_dir + ": " + ec.message());
   auto guard = lock_data_dir(config.data_dir);
   if (!guard) return tl::unexpected(guard.error());
 
@@ -65,10 +67,9 @@ domain::Result<AdapterSet> open_embedded(const platform::Config& config) {
   set.queue = std::make_unique<adapters::inproc::InprocQueueStore>();
   set.seat_maps = std::make_unique<adapters::inproc::InprocSeatMapCache>();
   set.seat_locks = std::make_unique<adapters::inproc::InprocSeatLock>(*set.clock);
-  set.gateway = std::make_unique<adapters::payments::SandboxGateway>(
-      adapters::payments::SandboxRules{config.sandbox_decline_over_amount,
-                                       std::chrono::milliseconds(config.sandbox_latency_ms)},
-      config.data_dir + "/sandbox-gateway.jsonl");
+  auto gateway = open_gateway(config);
+  if (!gateway) return tl::unexpected(gateway.error());
+  set.gateway = std::move(*gateway);
   set.lease = std::make_unique<adapters::inproc::SoleInstanceLease>();
   set.ready = [store = set.store.get()] { return store->ping(); };
   return set;

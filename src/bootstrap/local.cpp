@@ -1,15 +1,13 @@
 #include "bootstrap/local.hpp"
 
-#include <filesystem>
-
 #include "adapters/inproc/system_clock.hpp"
 #include "adapters/mysql/mysql_store.hpp"
-#include "adapters/payments/sandbox_gateway.hpp"
 #include "adapters/redis/lease.hpp"
 #include "adapters/redis/queue_store.hpp"
 #include "adapters/redis/seat_lock.hpp"
 #include "adapters/redis/seat_map_cache.hpp"
 #include "adapters/redis/stream_sink.hpp"
+#include "bootstrap/gateway.hpp"
 
 namespace concert::bootstrap {
 
@@ -67,13 +65,9 @@ domain::Result<AdapterSet> open_local(const platform::Config& config) {
   set.seat_locks = std::make_unique<adapters::redis::RedisSeatLock>(*redis);
   set.sink = std::make_unique<adapters::redis::RedisStreamSink>(*redis);
   set.lease = std::make_unique<adapters::redis::RedisLease>(*redis);
-  // The sandbox stands in for a real gateway here too; its ledger is per instance.
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  set.gateway = std::make_unique<adapters::payments::SandboxGateway>(
-      adapters::payments::SandboxRules{config.sandbox_decline_over_amount,
-                                       std::chrono::milliseconds(config.sandbox_latency_ms)},
-      ec ? std::string() : config.data_dir + "/sandbox-gateway.jsonl");
+  auto gateway = open_gateway(config);
+  if (!gateway) return tl::unexpected(gateway.error());
+  set.gateway = std::move(*gateway);
   set.ready = [store = set.store.get(), redis] {
     if (!store->ping()) return false;
     try {

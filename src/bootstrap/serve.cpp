@@ -75,7 +75,7 @@ std::vector<std::unique_ptr<app::PeriodicWorker>> start_workers(const platform::
         [w, holds, batch = ctx.settings.relay_batch] { return holds() && w->tick() == batch; }));
   }
   if (c.workers.contains("reconcile")) {
-    auto w = std::make_shared<app::RefundReconciler>(ctx, services.payments);
+    auto w = std::make_shared<app::PaymentReconciler>(ctx, services.payments);
     auto holds = leased("reconcile", ms(c.reconcile_interval_ms));
     workers.push_back(std::make_unique<app::PeriodicWorker>(
         "reconcile", ms(c.reconcile_interval_ms),
@@ -119,7 +119,8 @@ domain::Result<void> serve(const platform::Config& config) {
   const auto instance_id = platform::random_hex(8);  // owner of this instance's leases
   auto workers = start_workers(config, ctx, services, *adapters->sink, *adapters->lease, instance_id);
   http::BlockingPool pool(config.db_threads, static_cast<std::size_t>(config.db_queue_limit));
-  http::Api api(http::ApiContext{services, pool, registry, adapters->ready, config.pg_webhook_secret},
+  http::BlockingPool payments_pool(config.payment_threads, static_cast<std::size_t>(config.db_queue_limit));
+  http::Api api(http::ApiContext{services, pool, payments_pool, registry, adapters->ready, config.pg_webhook_secret},
                 config.jwt_secret);
   if (config.pg_webhook_secret.empty()) {
     spdlog::info("no CONCERTD_PG_WEBHOOK_SECRET: POST /api/v1/webhooks/pg refuses every gateway callback");
@@ -162,6 +163,7 @@ domain::Result<void> serve(const platform::Config& config) {
   // A pool task resumes its request on that connection's io_context and still
   // holds it for a moment after: the tasks end before the server's contexts do.
   pool.finish();
+  payments_pool.finish();
   server.reset();
 
   // In-flight requests are answered; now stop the workers and flush the outbox.

@@ -21,10 +21,11 @@ enum class ErrorCode {
   PaymentInProgress,  // another payment for the reservation is at the gateway
   PaymentDeclined,
   HoldExpired,
-  KeyInFlight,  // same Idempotency-Key still being processed
-  KeyReused,    // same Idempotency-Key with another request body
-  Replayed,     // the Idempotency-Key's stored answer is sent instead (never rendered)
-  Unavailable,  // a dependency is down or overloaded; retry later
+  KeyInFlight,         // same Idempotency-Key still being processed
+  KeyReused,           // same Idempotency-Key with another request body
+  Replayed,            // the Idempotency-Key's stored answer is sent instead (never rendered)
+  Unavailable,         // a dependency is down or overloaded; retry later
+  GatewayUnavailable,  // the payment gateway did not answer, or its circuit breaker is open; retry later
 };
 
 struct Error {

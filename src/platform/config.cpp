@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -74,6 +75,11 @@ void switch_profile(Config& c, const std::string& profile) {
   c.profile = profile;
 }
 
+std::string upper(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
 Result<void> apply_key(Config& c, const std::string& key, const nlohmann::json& v) {
   struct IntField {
     const char* name;
@@ -107,6 +113,13 @@ Result<void> apply_key(Config& c, const std::string& key, const nlohmann::json& 
       {"waiting_idle_ttl_seconds", &Config::waiting_idle_ttl_seconds, 5, 86'400},
       {"max_seats_per_user", &Config::max_seats_per_user, 1, 10},
       {"sandbox_latency_ms", &Config::sandbox_latency_ms, 0, 60'000},
+      {"pg_connect_timeout_ms", &Config::pg_connect_timeout_ms, 10, 60'000},
+      {"pg_timeout_ms", &Config::pg_timeout_ms, 10, 120'000},
+      {"pg_attempts", &Config::pg_attempts, 1, 10},
+      {"pg_backoff_ms", &Config::pg_backoff_ms, 0, 10'000},
+      {"pg_breaker_failures", &Config::pg_breaker_failures, 1, 1'000},
+      {"pg_breaker_open_ms", &Config::pg_breaker_open_ms, 10, 600'000},
+      {"payment_threads", &Config::payment_threads, 1, 1'024},
   };
   for (const auto& f : kInts) {
     if (key == f.name) return read_int(v, key, c.*(f.field), f.min, f.max);
@@ -117,6 +130,7 @@ Result<void> apply_key(Config& c, const std::string& key, const nlohmann::json& 
   if (key == "data_dir") return read_string(v, key, c.data_dir);
   if (key == "mysql_url") return read_string(v, key, c.mysql_url);
   if (key == "redis_url") return read_string(v, key, c.redis_url);
+  if (key == "pg_url") return read_string(v, key, c.pg_url);
   if (key == "redis_key_prefix") return read_string(v, key, c.redis_key_prefix);
   if (key == "profile") {
     std::string profile;
@@ -145,8 +159,8 @@ Result<void> apply_key(Config& c, const std::string& key, const nlohmann::json& 
     return {};
   }
   // SPEC §6: config files get committed; secrets come only from the environment or a secret file.
-  if (key == "jwt_secret" || key == "pg_webhook_secret") {
-    const std::string env = key == "jwt_secret" ? "CONCERTD_JWT_SECRET" : "CONCERTD_PG_WEBHOOK_SECRET";
+  if (key == "jwt_secret" || key == "pg_webhook_secret" || key == "pg_secret") {
+    const std::string env = "CONCERTD_" + upper(key);
     return invalid(key + " is not read from config files; set " + env + " or " + env + "_FILE");
   }
   return invalid("unknown config key '" + key + "'");
@@ -154,14 +168,14 @@ Result<void> apply_key(Config& c, const std::string& key, const nlohmann::json& 
 
 Result<std::string> read_secret_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return invalid("cannot read the JWT secret file " + path);
+  if (!in) return invalid("cannot read the secret file " + path);
   std::stringstream buf;
   buf << in.rdbuf();
   std::string s = buf.str();
   // Editors and `echo` add a line end that is not part of the secret.
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
   if (s.size() < kMinSecretBytes) {
-    return invalid("the JWT secret in " + path + " is shorter than 16 bytes");
+    return invalid("the secret in " + path + " is shorter than 16 bytes");
   }
   return s;
 }
@@ -250,7 +264,9 @@ Result<void> apply_env(Config& c, const EnvLookup& getenv) {
   if (auto v = getenv("CONCERTD_DATA_DIR")) c.data_dir = *v;
   if (auto v = getenv("CONCERTD_MYSQL_URL")) c.mysql_url = *v;
   if (auto v = getenv("CONCERTD_REDIS_URL")) c.redis_url = *v;
+  if (auto v = getenv("CONCERTD_PG_URL")) c.pg_url = *v;
   if (auto ok = read_secret_env(getenv, "CONCERTD_JWT_SECRET", c.jwt_secret); !ok) return ok;
+  if (auto ok = read_secret_env(getenv, "CONCERTD_PG_SECRET", c.pg_secret); !ok) return ok;
   return read_secret_env(getenv, "CONCERTD_PG_WEBHOOK_SECRET", c.pg_webhook_secret);
 }
 

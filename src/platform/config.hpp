@@ -61,6 +61,20 @@ struct Config {
   int waiting_idle_ttl_seconds = 120;
   int max_seats_per_user = 4;
 
+  // The payment gateway over HTTP (docs/payment-gateway.md); empty URL: the
+  // in-process sandbox. The secret comes only from the environment or a file.
+  std::string pg_url;
+  std::string pg_secret;
+  int pg_connect_timeout_ms = 500;
+  int pg_timeout_ms = 3'000;  // one attempt, whole
+  int pg_attempts = 3;
+  int pg_backoff_ms = 100;  // before the second attempt; doubled after, full jitter
+  int pg_breaker_failures = 5;
+  int pg_breaker_open_ms = 5'000;
+  // Threads that run payments and refunds; they wait on the gateway holding no
+  // database connection, so they are many more than db_threads.
+  int payment_threads = 64;
+
   // The embedded sandbox payment gateway: charges above this many KRW are declined.
   long long sandbox_decline_over_amount = 1'000'000;
   int sandbox_latency_ms = 0;
@@ -78,7 +92,7 @@ Config defaults_for(std::string_view profile);
 // Unknown keys, wrong types and out-of-range values are rejected, naming the key.
 domain::Result<void> apply_file(Config& config, const std::string& path);
 // CONCERTD_LISTEN, _PROFILE, _DATA_DIR, _JWT_SECRET or _JWT_SECRET_FILE, _PG_WEBHOOK_SECRET or
-// _PG_WEBHOOK_SECRET_FILE, _MYSQL_URL, _REDIS_URL.
+// _PG_WEBHOOK_SECRET_FILE, _PG_URL, _PG_SECRET or _PG_SECRET_FILE, _MYSQL_URL, _REDIS_URL.
 domain::Result<void> apply_env(Config& config, const EnvLookup& getenv);
 // "HOST:PORT" or "[IPV6]:PORT".
 domain::Result<std::pair<std::string, unsigned short>> parse_listen(std::string_view text);

@@ -10,8 +10,10 @@ namespace concert::ports {
 
 enum class GatewayOutcome {
   Approved,
-  Declined,  // definitive: the card was refused
-  Unknown,   // timeout or transport error: the charge may or may not exist; retry with the same key
+  Declined,     // definitive: the card was refused (a refund: there is nothing to refund)
+  Unknown,      // timeout or transport error: it may or may not have happened; retry with the same key
+  Unavailable,  // not sent (the circuit breaker is open, or no connection): it certainly did not happen
+  NotFound,     // a look-up only: the gateway never saw a charge under the key
 };
 
 struct GatewayResult {
@@ -25,6 +27,7 @@ struct ChargeRequest {
   domain::Money amount = 0;
   domain::UserId user_id;
   domain::Id reservation_id = 0;
+  domain::Id payment_id = 0;  // echoed in the gateway's callbacks
 };
 
 class PaymentGateway {
@@ -33,6 +36,10 @@ class PaymentGateway {
   virtual GatewayResult charge(const ChargeRequest& request) = 0;
   virtual GatewayResult refund(const std::string& idempotency_key, const std::string& gateway_tx_id,
                                domain::Money amount) = 0;
+  // What became of the charge made under `idempotency_key` (the reconciler's
+  // question for a PENDING payment whose answer was lost): Approved or Declined
+  // as it was decided, NotFound if the gateway never took it.
+  virtual GatewayResult lookup(const std::string& idempotency_key) = 0;
 };
 
 }  // namespace concert::ports

@@ -188,7 +188,7 @@ TEST_P(KeyedRequests, AGatewayTimeoutFreesTheKeyAndTheRetryResumesThePayment) {
   f->gateway->unknown_outcomes_left = 1;
   auto lost = pay({"alice", r.id, "p"});
   EXPECT_FALSE(lost.replay);
-  EXPECT_EQ(lost.result.error().code, ErrorCode::Unavailable);
+  EXPECT_EQ(lost.result.error().code, ErrorCode::GatewayUnavailable);
   auto resumed = pay({"alice", r.id, "p"});
   EXPECT_FALSE(resumed.replay);
   ASSERT_TRUE(resumed.result) << resumed.result.error().detail;
@@ -299,7 +299,7 @@ TEST_P(KeyedRequests, ARefundWhoseAnswerWasLostIsFinishedByTheRetry) {
   f->gateway->lost_refund_answers_left = 1;
   auto lost = refund("alice", p.payment.id, "K");
   ASSERT_FALSE(lost.result);
-  EXPECT_EQ(lost.result.error().code, ErrorCode::Unavailable);
+  EXPECT_EQ(lost.result.error().code, ErrorCode::GatewayUnavailable);
   EXPECT_EQ(status_of(p.payment.id), domain::PaymentStatus::RefundPending);
   EXPECT_EQ(ledger_refunds(p.payment.id), 1);
   expect_invariants({s.id});
@@ -352,7 +352,7 @@ TEST_P(KeyedRequests, TheReconcilerFinishesRefundsNobodyRetried) {
   EXPECT_EQ(ledger_refunds(answer_lost.payment.id), 1);
   EXPECT_EQ(ledger_refunds(never_sent.payment.id), 0);
 
-  app::RefundReconciler reconciler(*ctx, services->payments);
+  app::PaymentReconciler reconciler(*ctx, services->payments);
   EXPECT_EQ(reconciler.tick(), 0);  // too recent: their requests may still be at work
   f->clock.advance(ctx->settings.reconcile_after + std::chrono::seconds(1));
   EXPECT_EQ(reconciler.tick(), 2);
@@ -362,7 +362,7 @@ TEST_P(KeyedRequests, TheReconcilerFinishesRefundsNobodyRetried) {
     EXPECT_EQ(seat(s.id, p.reservation.seat_ids[0]).status, domain::SeatStatus::Available);
   }
   EXPECT_EQ(reconciler.tick(), 0);
-  EXPECT_EQ(f->kpis.refunds_reconciled.value(), 2);
+  EXPECT_EQ(f->kpis.reconciled(domain::PaymentStatus::Refunded).value(), 2);
   expect_invariants({s.id});
 }
 
@@ -393,7 +393,7 @@ TEST_P(KeyedRequests, AnUnconfirmedVoidOfALateApprovalIsFinishedByTheReconciler)
   EXPECT_EQ(replay.replay->status, 410);
   expect_invariants({s.id});
 
-  app::RefundReconciler reconciler(*ctx, services->payments);
+  app::PaymentReconciler reconciler(*ctx, services->payments);
   f->clock.advance(ctx->settings.reconcile_after + std::chrono::seconds(1));
   EXPECT_EQ(reconciler.tick(), 1);
   EXPECT_EQ(status_of(payment.id), domain::PaymentStatus::Voided);

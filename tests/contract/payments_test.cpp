@@ -150,12 +150,64 @@ TEST_P(Payments, GatewayTimeoutThenRetryWithSameKeyChargesOnce) {
   auto s = f->make_schedule(20);
   auto r = f->hold("alice", s.id, seats(s.id, 0, 1));
   f->gateway->unknown_outcomes_left = 1;  // charged, but the answer is lost
-  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::Unavailable);
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::GatewayUnavailable);
   EXPECT_EQ(f->services->payments.pay({"alice", r.id, "other"}).error().code, ErrorCode::PaymentInProgress);
   auto retried = f->services->payments.pay({"alice", r.id, "k"});
   ASSERT_TRUE(retried) << retried.error().detail;
   EXPECT_EQ(retried->payment.status, PaymentStatus::Approved);
   EXPECT_EQ(ledger_charges(), 1);
+  expect_invariants({s.id});
+}
+
+// Nobody retries a payment whose answer was lost: once it has been PENDING for
+// reconcile_after, the reconciler asks the gateway by the charge key. Charged:
+// APPROVED and PAID, with no new charge. Never taken: FAILED, the reservation's
+// claim released so another key may pay it, and the first key's replay says so.
+// A look-up that fails leaves it PENDING for the next tick.
+TEST_P(Payments, TheReconcilerSettlesPendingPaymentsByLookingThemUp) {
+  auto s = f->make_schedule(20);
+  const auto charged = f->hold("alice", s.id, seats(s.id, 0, 1));
+  const auto never_taken = f->hold("bob", s.id, seats(s.id, 1, 1));
+  f->gateway->unknown_outcomes_left = 1;  // charged, its answer lost
+  EXPECT_EQ(f->services->payments.pay({"alice", charged.id, "k"}).error().code, ErrorCode::GatewayUnavailable);
+  f->gateway->charge_then_time_out = false;
+  f->gateway->unknown_outcomes_left = 1;  // lost on the way: never charged
+  EXPECT_EQ(f->services->payments.pay({"bob", never_taken.id, "k"}).error().code, ErrorCode::GatewayUnavailable);
+  EXPECT_EQ(ledger_charges(), 1);
+
+  app::PaymentReconciler reconciler(*f->ctx, f->services->payments);
+  f->clock.advance(std::chrono::seconds(1));
+  EXPECT_EQ(reconciler.tick(), 0);  // too recent: their requests may still be at the gateway
+  EXPECT_EQ(f->gateway->lookup_calls.load(), 0);
+  EXPECT_DOUBLE_EQ(f->kpis.oldest_unsettled_seconds.value(), 1.0);
+  f->clock.advance(f->ctx->settings.reconcile_after);
+  f->gateway->unreachable_lookups_left = 2;
+  EXPECT_EQ(reconciler.tick(), 0);  // the gateway did not answer: both stay PENDING
+  EXPECT_EQ(only_payment_of(charged.id).status, PaymentStatus::Pending);
+  EXPECT_GE(f->kpis.oldest_unsettled_seconds.value(),
+            std::chrono::duration<double>(f->ctx->settings.reconcile_after).count());
+
+  EXPECT_EQ(reconciler.tick(), 2);
+  EXPECT_EQ(only_payment_of(charged.id).status, PaymentStatus::Approved);
+  EXPECT_EQ(f->store->begin(ports::TxMode::Read)->find_reservation(charged.id)->status, ReservationStatus::Paid);
+  EXPECT_EQ(seat(s.id, charged.seat_ids[0]).status, SeatStatus::Sold);
+  EXPECT_EQ(only_payment_of(never_taken.id).status, PaymentStatus::Failed);
+  EXPECT_EQ(seat(s.id, never_taken.seat_ids[0]).status, SeatStatus::Held);
+  EXPECT_EQ(ledger_charges(), 1);
+  EXPECT_EQ(f->kpis.reconciled(PaymentStatus::Approved).value(), 1);
+  EXPECT_EQ(f->kpis.reconciled(PaymentStatus::Failed).value(), 1);
+  EXPECT_EQ(reconciler.tick(), 0);
+  EXPECT_EQ(f->kpis.oldest_unsettled_seconds.value(), 0.0);
+
+  // The failed payment's key answers as it ended; its hold may be paid under a new key, once.
+  const auto replay = f->services->payments.pay({"bob", never_taken.id, "k"});
+  ASSERT_FALSE(replay);
+  EXPECT_EQ(replay.error().code, ErrorCode::PaymentDeclined);
+  EXPECT_EQ(ledger_charges(), 1);
+  auto paid = f->services->payments.pay({"bob", never_taken.id, "k2"});
+  ASSERT_TRUE(paid) << paid.error().detail;
+  EXPECT_EQ(paid->payment.status, PaymentStatus::Approved);
+  EXPECT_EQ(ledger_charges(), 2);
   expect_invariants({s.id});
 }
 
@@ -187,7 +239,7 @@ TEST_P(Payments, AGatewayReportCompletesAPaymentWhoseAnswerWasLost) {
   auto ids = seats(s.id, 0, 2);
   auto r = f->hold("alice", s.id, ids);
   f->gateway->unknown_outcomes_left = 1;  // charged, but the answer is lost
-  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::Unavailable);
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::GatewayUnavailable);
   const auto pending = only_payment_of(r.id);
   ASSERT_EQ(pending.status, PaymentStatus::Pending);
   const auto report = report_of(pending);
@@ -237,7 +289,7 @@ TEST_P(Payments, ADeclineReportReleasesTheClaimSoAnotherKeyMayPay) {
   auto r = f->hold("alice", s.id, seats(s.id, 0, 1));
   f->gateway->unknown_outcomes_left = 1;
   f->gateway->charge_then_time_out = false;  // the gateway declined; its answer was lost
-  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::Unavailable);
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::GatewayUnavailable);
   const auto pending = only_payment_of(r.id);
   const app::GatewayReport declined{pending.id, "pg-declined-1", false, pending.amount, "card declined"};
   auto applied = f->services->payments.apply_gateway_report(declined);
@@ -279,7 +331,7 @@ TEST_P(Payments, ALateApprovalReportWhoseSeatWasTakenIsVoidedAndRefunded) {
   auto ids = seats(s.id, 0, 2);
   auto r = f->hold("alice", s.id, ids);
   f->gateway->unknown_outcomes_left = 1;
-  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::Unavailable);
+  EXPECT_EQ(f->services->payments.pay({"alice", r.id, "k"}).error().code, ErrorCode::GatewayUnavailable);
   const auto pending = only_payment_of(r.id);
   f->clock.advance(std::chrono::seconds(61));
   f->sweeper->tick();

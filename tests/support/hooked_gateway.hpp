@@ -1,7 +1,7 @@
 // Wraps the sandbox gateway so a test can act in the middle of a charge (let a
 // hold expire, make another fan take the seat, send the gateway's own report of
 // the charge before its answer arrives, refund with another key while a refund
-// is at the gateway) or make the gateway time out.
+// is at the gateway) or make the gateway time out or be unreachable.
 #pragma once
 
 #include <atomic>
@@ -41,6 +41,14 @@ class HookedGateway final : public ports::PaymentGateway {
     }
     return inner_->refund(key, tx, amount);
   }
+  ports::GatewayResult lookup(const std::string& key) override {
+    ++lookup_calls;
+    if (unreachable_lookups_left > 0) {
+      --unreachable_lookups_left;
+      return {ports::GatewayOutcome::Unknown, "", "simulated outage"};
+    }
+    return inner_->lookup(key);
+  }
 
   std::function<void()> before_charge;
   std::function<void(const ports::ChargeRequest&, const ports::GatewayResult&)> after_charge;
@@ -49,6 +57,8 @@ class HookedGateway final : public ports::PaymentGateway {
   std::atomic<int> lost_refund_answers_left{0};
   std::atomic<int> unreachable_refunds_left{0};
   std::atomic<int> refund_calls{0};
+  std::atomic<int> unreachable_lookups_left{0};
+  std::atomic<int> lookup_calls{0};
   bool charge_then_time_out = true;
 
  private:

@@ -45,6 +45,8 @@ Mapping mapping_of(domain::ErrorCode code) {
       return {422, "idempotency-key-reused"};
     case E::Unavailable:
       return {503, "unavailable"};
+    case E::GatewayUnavailable:
+      return {503, "gateway-unavailable"};
     case E::Replayed:
       break;  // app::Keyed sends the stored answer instead
   }

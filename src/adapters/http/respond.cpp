@@ -30,10 +30,12 @@ Response guarded(const Work& work) {
 
 }  // namespace
 
-boost::asio::awaitable<Response> on_pool(ApiContext& ctx, const Work& work) {
+boost::asio::awaitable<Response> on_pool(ApiContext& ctx, const Work& work) { return on_pool(ctx.pool, work); }
+
+boost::asio::awaitable<Response> on_pool(BlockingPool& pool, const Work& work) {
   auto task = [&work] { return guarded(work); };
   try {
-    co_return co_await ctx.pool.run(task);
+    co_return co_await pool.run(task);
   } catch (const PoolSaturated&) {
     co_return problem(503, "unavailable", "the server is at capacity; retry shortly");
   }

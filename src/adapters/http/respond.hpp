@@ -25,9 +25,10 @@ Response render(const domain::Result<T>& result, Render&& ok) {
 
 using Work = std::function<Response()>;
 
-// Runs `work` on the blocking pool. Route coroutines keep `work` in a named local
-// and pass it by reference (see BlockingPool::run for why).
+// Runs `work` on a blocking pool (the database pool unless told). Route coroutines
+// keep `work` in a named local and pass it by reference (see BlockingPool::run for why).
 boost::asio::awaitable<Response> on_pool(ApiContext& ctx, const Work& work);
+boost::asio::awaitable<Response> on_pool(BlockingPool& pool, const Work& work);
 
 // The request an Idempotency-Key covers: same method, path and body.
 std::string request_fingerprint(const Request& request);
@@ -39,11 +40,11 @@ using KeyedUseCase = std::function<domain::Result<T>(app::Keyed<T>&)>;
 template <typename T>
 using View = std::function<Response(const T&)>;
 
-// Runs a use case under the request's Idempotency-Key (required), on the blocking
-// pool. The use case claims the key and stores its answer inside its own
+// Runs a use case under the request's Idempotency-Key (required), on `pool`.
+// The use case claims the key and stores its answer inside its own
 // transactions (app::Keyed); a replay gets the stored answer.
 template <typename T>
-boost::asio::awaitable<Response> idempotent(ApiContext& ctx, Call& call, const char* scope,
+boost::asio::awaitable<Response> idempotent(ApiContext& ctx, BlockingPool& pool, Call& call, const char* scope,
                                             const KeyedUseCase<T>& use_case, const View<T>& view) {
   auto key = call.request.header("Idempotency-Key");
   if (!key) co_return problem(400, "invalid-input", "an Idempotency-Key header is required");
@@ -58,7 +59,7 @@ boost::asio::awaitable<Response> idempotent(ApiContext& ctx, Call& call, const c
     if (answer.replay) return replayed(*answer.replay);
     return render(answer.result, view);
   };
-  co_return co_await on_pool(ctx, work);
+  co_return co_await on_pool(pool, work);
 }
 
 }  // namespace concert::http

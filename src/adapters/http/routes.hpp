@@ -15,7 +15,8 @@ namespace concert::http {
 
 struct ApiContext {
   app::Services& app;
-  BlockingPool& pool;
+  BlockingPool& pool;           // database work
+  BlockingPool& payments_pool;  // payments and refunds: they wait on the gateway, holding no database connection
   platform::Registry& metrics;
   std::function<bool()> ready;    // dependencies reachable (for /readyz)
   std::string pg_webhook_secret;  // verifies POST /webhooks/pg; empty: every callback is refused

@@ -27,7 +27,7 @@ void add_payment_routes(Router& router, ApiContext& ctx) {
                   return ctx.app.payments.pay(request, &key);
                 };
                 const View<app::PaymentView> view = [](const auto& v) { return payment_view(201, v); };
-                co_return co_await idempotent(ctx, call, "payments", pay, view);
+                co_return co_await idempotent(ctx, ctx.payments_pool, call, "payments", pay, view);
               }});
   router.add({"GET", "/api/v1/payments/{id}", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {
@@ -42,7 +42,7 @@ void add_payment_routes(Router& router, ApiContext& ctx) {
            return ctx.app.payments.refund(call.user.sub, call.ids[0], &key);
          };
          const View<app::PaymentView> view = [](const auto& v) { return payment_view(200, v); };
-         co_return co_await idempotent(ctx, call, "refunds", refund, view);
+         co_return co_await idempotent(ctx, ctx.payments_pool, call, "refunds", refund, view);
        }});
   // Signed with the webhook secret shared with the gateway, not a user's JWT; a
   // re-sent report is recognised by its gateway tx id and changes nothing.
@@ -55,11 +55,12 @@ void add_payment_routes(Router& router, ApiContext& ctx) {
                 }
                 auto report = read_pg_report(call.request.body);
                 if (!report) co_return problem(report.error());
+                // On the payments pool: a late approval's void asks the gateway for a refund.
                 const Work work = [&ctx, report = *report] {
                   return render(ctx.app.payments.apply_gateway_report(report),
                                 [](const app::PaymentView& v) { return payment_view(200, v); });
                 };
-                co_return co_await on_pool(ctx, work);
+                co_return co_await on_pool(ctx.payments_pool, work);
               }});
 }
 

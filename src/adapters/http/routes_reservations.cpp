@@ -22,7 +22,7 @@ void add_reservation_routes(Router& router, ApiContext& ctx) {
                   return ctx.app.reservations.hold(request, &key);
                 };
                 const View<domain::Reservation> view = [](const auto& r) { return reservation_view(201, r); };
-                co_return co_await idempotent(ctx, call, "reservations", hold, view);
+                co_return co_await idempotent(ctx, ctx.pool, call, "reservations", hold, view);
               }});
   router.add({"GET", "/api/v1/reservations/{id}", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {

@@ -79,4 +79,10 @@ ports::GatewayResult SandboxGateway::refund(const std::string& idempotency_key, 
   return result;
 }
 
+ports::GatewayResult SandboxGateway::lookup(const std::string& idempotency_key) {
+  std::lock_guard lock(mutex_);
+  if (auto it = by_key_.find("charge:" + idempotency_key); it != by_key_.end()) return it->second;
+  return {ports::GatewayOutcome::NotFound, "", "no charge under this key"};
+}
+
 }  // namespace concert::adapters::payments

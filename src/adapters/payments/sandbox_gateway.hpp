@@ -30,6 +30,7 @@ class SandboxGateway final : public ports::PaymentGateway {
   ports::GatewayResult charge(const ports::ChargeRequest& request) override;
   ports::GatewayResult refund(const std::string& idempotency_key, const std::string& gateway_tx_id,
                               domain::Money amount) override;
+  ports::GatewayResult lookup(const std::string& idempotency_key) override;
 
  private:
   bool reload(const std::string& ledger_path);

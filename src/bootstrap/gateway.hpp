@@ -1,0 +1,16 @@
+// The payment gateway of either profile (SPEC §4a): the HTTP gateway client
+// when CONCERTD_PG_URL is set, else the in-process sandbox with its ledger in
+// the data dir.
+#pragma once
+
+#include <memory>
+
+#include "domain/errors.hpp"
+#include "platform/config.hpp"
+#include "ports/payment_gateway.hpp"
+
+namespace concert::bootstrap {
+
+domain::Result<std::unique_ptr<ports::PaymentGateway>> open_gateway(const platform::Config& config);
+
+}  // namespace concert::bootstrap
