@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 
 #include "app/kpis.hpp"
 #include "ports/clock.hpp"
@@ -19,8 +20,14 @@ struct AppSettings {
   domain::QueueSettings default_queue;
   int default_max_seats_per_user = 4;
   std::chrono::hours idempotency_ttl{24};
-  // An in-flight Idempotency-Key older than this is taken over (its first request
-  // died with its process); the gateway's own idempotency keeps that safe.
+  // This instance, as it signs the keys it claims and beats in instance_heartbeats.
+  std::string instance_id = "instance";
+  // An in-flight Idempotency-Key is taken over (its first request died with its
+  // process) once its owner's heartbeat is older than owner_dead_after, or, for
+  // a key of no recorded owner or of this very instance, once older than
+  // idempotency_stale_after. The gateway's own idempotency keeps that safe.
+  std::chrono::milliseconds heartbeat_interval{1000};
+  std::chrono::milliseconds owner_dead_after{3000};
   std::chrono::seconds idempotency_stale_after{60};
   // A REFUND_PENDING payment unchanged this long is finished by the reconciler.
   std::chrono::milliseconds reconcile_after{30'000};

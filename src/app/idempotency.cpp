@@ -27,9 +27,18 @@ std::string request_hash_of(const std::string& request_fingerprint) {
   return platform::sha256_hex(request_fingerprint);
 }
 
+bool Idempotency::owner_alive(ports::Tx& tx, const ports::IdempotencyRecord& record, domain::TimePoint now) {
+  const bool stale = now - record.created_at >= ctx_.settings.idempotency_stale_after;
+  // Our own request, or one claimed before owners were recorded: only age tells.
+  if (record.owner.empty() || record.owner == ctx_.settings.instance_id) return !stale;
+  const auto seen = tx.last_heartbeat(record.owner);
+  return seen && now - *seen < ctx_.settings.owner_dead_after && !stale;
+}
+
 Claim Idempotency::claim(ports::Tx& tx, const IdempotencyScope& s, const std::string& request_hash) {
   const auto now = ctx_.clock.now();
-  const ports::IdempotencyRecord fresh{s.user, s.scope, s.key, request_hash, false, 0, "", now};
+  const ports::IdempotencyRecord fresh{
+      s.user, s.scope, s.key, request_hash, false, 0, "", now, ctx_.settings.instance_id};
   if (tx.try_insert_idempotency(fresh)) return std::nullopt;
   auto conflict = [this](ErrorCode code, const char* detail) -> Claim {
     ctx_.kpis.idempotency_conflicts.inc();
@@ -41,7 +50,7 @@ Claim Idempotency::claim(ports::Tx& tx, const IdempotencyScope& s, const std::st
     return conflict(ErrorCode::KeyReused, "this Idempotency-Key was used with a different request body");
   }
   if (existing->completed) return StoredResponse{existing->response_status, existing->response_body};
-  if (now - existing->created_at < ctx_.settings.idempotency_stale_after) {
+  if (owner_alive(tx, *existing, now)) {
     return conflict(ErrorCode::KeyInFlight, "a request with this Idempotency-Key is still in progress");
   }
   // The first request died with its process; take the key over.

@@ -53,6 +53,9 @@ class Idempotency {
   AppContext& context() { return ctx_; }
 
  private:
+  // Whether the instance that claimed an in-flight key may still be at work on it.
+  bool owner_alive(ports::Tx& tx, const ports::IdempotencyRecord& record, domain::TimePoint now);
+
   AppContext& ctx_;
 };
 

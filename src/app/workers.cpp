@@ -99,6 +99,15 @@ int PaymentReconciler::tick() {
   return settled;
 }
 
+void InstanceHeartbeat::tick() {
+  const auto now = ctx_.clock.now();
+  in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<void> {
+    tx.heartbeat(ctx_.settings.instance_id, now);
+    tx.forget_heartbeats(now - std::chrono::hours(24));
+    return {};
+  });
+}
+
 int IdempotencyPurger::tick() {
   const auto before = ctx_.clock.now() - ctx_.settings.idempotency_ttl;
   auto purged = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<int> {

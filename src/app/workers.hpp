@@ -67,6 +67,18 @@ class PaymentReconciler {
   Payments& payments_;
 };
 
+// This instance's liveness (settings.instance_id in instance_heartbeats), so the
+// Idempotency-Keys it claimed are known to be orphaned within owner_dead_after
+// of its death. Runs on every serving instance, whatever --workers says.
+class InstanceHeartbeat {
+ public:
+  explicit InstanceHeartbeat(AppContext& ctx) : ctx_(ctx) {}
+  void tick();
+
+ private:
+  AppContext& ctx_;
+};
+
 class IdempotencyPurger {
  public:
   explicit IdempotencyPurger(AppContext& ctx) : ctx_(ctx) {}

@@ -81,6 +81,18 @@ std::vector<std::unique_ptr<app::PeriodicWorker>> start_workers(const platform::
         "reconcile", ms(c.reconcile_interval_ms),
         [w, holds, batch = ctx.settings.reconcile_batch] { return holds() && w->tick() == batch; }));
   }
+  // Every serving instance beats, whatever --workers says: its claimed keys are
+  // taken over within seconds of its death. The first beat precedes serving.
+  auto beat = std::make_shared<app::InstanceHeartbeat>(ctx);
+  try {
+    beat->tick();
+  } catch (const std::exception& e) {
+    spdlog::warn("first heartbeat failed (retried every {} ms): {}", ctx.settings.heartbeat_interval.count(), e.what());
+  }
+  workers.push_back(std::make_unique<app::PeriodicWorker>("heartbeat", ctx.settings.heartbeat_interval, [beat] {
+    beat->tick();
+    return false;
+  }));
   if (c.workers.contains("purge")) {
     auto w = std::make_shared<app::IdempotencyPurger>(ctx);
     workers.push_back(
@@ -109,14 +121,23 @@ domain::Result<void> serve(const platform::Config& config) {
 
   platform::Registry registry;
   app::Kpis kpis(registry);
-  app::AppContext ctx{*adapters->store,   *adapters->queue, *adapters->seat_maps,  *adapters->seat_locks,
-                      *adapters->gateway, *adapters->clock, settings_from(config), kpis};
+  // Owner of this instance's leases and of the Idempotency-Keys it claims.
+  const auto instance_id = platform::random_hex(8);
+  auto settings = settings_from(config);
+  settings.instance_id = instance_id;
+  app::AppContext ctx{*adapters->store,
+                      *adapters->queue,
+                      *adapters->seat_maps,
+                      *adapters->seat_locks,
+                      *adapters->gateway,
+                      *adapters->clock,
+                      settings,
+                      kpis};
   app::Services services(ctx);
   if (config.demo && services.admin.seed_demo()) {
     platform::log_json(spdlog::level::info, {{"msg", "seeded demo concert"}, {"schedules", 2}, {"seatsEach", 1000}});
   }
 
-  const auto instance_id = platform::random_hex(8);  // owner of this instance's leases
   auto workers = start_workers(config, ctx, services, *adapters->sink, *adapters->lease, instance_id);
   http::BlockingPool pool(config.db_threads, static_cast<std::size_t>(config.db_queue_limit));
   http::BlockingPool payments_pool(config.payment_threads, static_cast<std::size_t>(config.db_queue_limit));

@@ -53,6 +53,7 @@ struct IdempotencyRecord {
   int response_status = 0;
   std::string response_body;
   domain::TimePoint created_at;
+  std::string owner;  // the instance that claimed it (empty: claimed before owners were recorded)
 };
 
 enum class TxMode { Read, Write };
@@ -148,6 +149,11 @@ class Tx {
   virtual void delete_idempotency(const domain::UserId& user, const std::string& scope, const std::string& key) = 0;
   // Drops completed records older than `before`; returns rows removed.
   virtual int purge_idempotency(domain::TimePoint before, int limit) = 0;
+  // Instance liveness: each serving instance beats every second; a key claimed
+  // by an instance whose last beat is old belongs to no one alive.
+  virtual void heartbeat(const std::string& instance_id, domain::TimePoint now) = 0;
+  virtual std::optional<domain::TimePoint> last_heartbeat(const std::string& instance_id) = 0;
+  virtual void forget_heartbeats(domain::TimePoint before) = 0;
 
   // --- outbox ----------------------------------------------------------------
   virtual void append_event(const domain::NewEvent& e, domain::TimePoint now) = 0;

@@ -337,6 +337,52 @@ TEST_P(KeyedRequests, RefundsOfOnePaymentAtOnceRefundItOnce) {
   expect_invariants({s.id});
 }
 
+// SPEC §4 and issue 12: instance A claims a payment's key, has it charged, and
+// dies (kill -9) before settling. While A's heartbeat is fresh a retry on
+// instance B gets 409; once it is older than owner_dead_after (seconds, not the
+// 60 s staleness of a key with no known owner), B takes the key over and
+// resumes the same PENDING payment: the gateway answers its key with the first
+// charge, so it is APPROVED with one charge.
+TEST_P(KeyedRequests, AKeyWhoseOwnerDiedIsTakenOverWithinSecondsAndChargedOnce) {
+  auto s = f->make_schedule(10);
+  auto r = f->hold("alice", s.id, seats(s.id, 1));
+  auto settings_a = ctx->settings;
+  settings_a.instance_id = "instance-a";
+  app::AppContext ctx_a{*f->store,   *f->queue, *f->seat_maps, *f->seat_locks,
+                        *f->gateway, f->clock,  settings_a,    f->kpis};
+  app::Services services_a(ctx_a);
+  app::InstanceHeartbeat beat_a(ctx_a);
+  beat_a.tick();
+  struct Died : std::runtime_error {
+    using std::runtime_error::runtime_error;
+  };
+  f->gateway->after_charge = [](const ports::ChargeRequest&, const ports::GatewayResult&) {
+    throw Died("instance A is killed after the charge, before it settles");
+  };
+  app::Keyed<app::PaymentView> key_a(services_a.idempotency, {"alice", "payments", "k"}, std::to_string(r.id),
+                                     response_of<app::PaymentView>);
+  EXPECT_THROW(services_a.payments.pay({"alice", r.id, "k"}, &key_a), Died);
+  f->gateway->after_charge = nullptr;
+  ASSERT_EQ(ledger_lines(f->ledger_path(), "charge"), 1);
+
+  f->clock.advance(std::chrono::seconds(2));
+  beat_a.tick();  // A is alive (as far as anyone can tell) until its beats stop
+  f->clock.advance(ctx->settings.owner_dead_after - std::chrono::milliseconds(1));
+  auto while_alive = pay({"alice", r.id, "k"});
+  ASSERT_FALSE(while_alive.result);
+  EXPECT_EQ(while_alive.result.error().code, ErrorCode::KeyInFlight);
+
+  f->clock.advance(std::chrono::milliseconds(1));  // A's last beat is owner_dead_after old
+  auto taken_over = pay({"alice", r.id, "k"});
+  ASSERT_TRUE(taken_over.result) << taken_over.result.error().detail;
+  EXPECT_EQ(taken_over.result->payment.status, domain::PaymentStatus::Approved);
+  EXPECT_EQ(ledger_lines(f->ledger_path(), "charge"), 1);
+  auto replay = pay({"alice", r.id, "k"});
+  ASSERT_TRUE(replay.replay);
+  EXPECT_EQ(replay.replay->status, 201);
+  expect_invariants({s.id});
+}
+
 // Nobody retries: the reconciler finishes a REFUND_PENDING payment once it has
 // been left alone for reconcile_after, whether the gateway refunded it (its
 // answer lost) or never heard of it, and the gateway refunds each once.

@@ -12,7 +12,7 @@ const sql::Dialect& mysql_dialect() {
     auto d = sql::standard_dialect();
     d.begin_read = "START TRANSACTION READ ONLY";
     d.begin_write = "START TRANSACTION";
-#define SEATS_AMONG_IDS                                                                                  \
+#define SEATS_AMONG_IDS                                                                                    \
   " FROM seats WHERE schedule_id = ? AND id IN (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT " \
   "PATH '$')) AS j) ORDER BY id"
     d.find_seats = "SELECT " SEAT_COLUMNS SEATS_AMONG_IDS;
@@ -30,6 +30,9 @@ const sql::Dialect& mysql_dialect() {
         "SET s.status = 'SOLD', s.reservation_id = ?, s.hold_expires_at = NULL, s.version = s.version + 1 "
         "WHERE s.status = 'AVAILABLE'";
     d.insert_idempotency = "INSERT IGNORE " IDEMPOTENCY_INSERT_VALUES;
+    d.heartbeat =
+        "INSERT INTO instance_heartbeats (instance_id, seen_at) VALUES (?, ?) "
+        "ON DUPLICATE KEY UPDATE seen_at = VALUES(seen_at)";
     d.insert_payment = "INSERT IGNORE " PAYMENT_INSERT_VALUES;
     d.insert_reservation = "INSERT IGNORE " RESERVATION_INSERT_VALUES;
     d.purge_idempotency = "DELETE FROM idempotency_keys WHERE completed = 1 AND created_at < ? LIMIT ?";

@@ -53,6 +53,9 @@ struct Dialect {
   std::string_view complete_idempotency;
   std::string_view delete_idempotency;
   std::string_view purge_idempotency;
+  std::string_view heartbeat;  // (instance_id, seen_at): insert or refresh
+  std::string_view last_heartbeat;
+  std::string_view forget_heartbeats;
   std::string_view insert_event;
   std::string_view unpublished_events;
   std::string_view list_events;

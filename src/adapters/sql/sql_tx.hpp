@@ -77,6 +77,9 @@ class SqlTx final : public ports::Tx {
                             const std::string& body) override;
   void delete_idempotency(const domain::UserId& user, const std::string& scope, const std::string& key) override;
   int purge_idempotency(domain::TimePoint before, int limit) override;
+  void heartbeat(const std::string& instance_id, domain::TimePoint now) override;
+  std::optional<domain::TimePoint> last_heartbeat(const std::string& instance_id) override;
+  void forget_heartbeats(domain::TimePoint before) override;
 
   void append_event(const domain::NewEvent& e, domain::TimePoint now) override;
   std::vector<domain::OutboxEvent> unpublished_events(int limit) override;
@@ -397,8 +400,25 @@ bool SqlTx<Connection>::transition_payment(Id id, domain::PaymentStatus from, do
 template <typename Connection>
 bool SqlTx<Connection>::try_insert_idempotency(const ports::IdempotencyRecord& r) {
   auto st = conn_.prepare(sql_.insert_idempotency);
-  st.bind_all(r.user_id, r.scope, r.key, r.request_hash, ms(r.created_at)).run();
+  st.bind_all(r.user_id, r.scope, r.key, r.request_hash, ms(r.created_at), r.owner).run();
   return st.changes() == 1;
+}
+
+template <typename Connection>
+void SqlTx<Connection>::heartbeat(const std::string& instance_id, domain::TimePoint now) {
+  conn_.prepare(sql_.heartbeat).bind_all(instance_id, ms(now)).run();
+}
+
+template <typename Connection>
+std::optional<domain::TimePoint> SqlTx<Connection>::last_heartbeat(const std::string& instance_id) {
+  auto st = conn_.prepare(sql_.last_heartbeat);
+  st.bind_all(instance_id);
+  return detail::first<domain::TimePoint>(st, [](const auto& s) { return time_from(s.int64(0)); });
+}
+
+template <typename Connection>
+void SqlTx<Connection>::forget_heartbeats(domain::TimePoint before) {
+  conn_.prepare(sql_.forget_heartbeats).bind_all(ms(before)).run();
 }
 
 template <typename Connection>
@@ -411,7 +431,8 @@ std::optional<ports::IdempotencyRecord> SqlTx<Connection>::find_idempotency(cons
     return ports::IdempotencyRecord{s.text(0),       s.text(1),
                                     s.text(2),       s.text(3),
                                     s.int64(4) != 0, static_cast<int>(s.int64(5)),
-                                    s.text(6),       time_from(s.int64(7))};
+                                    s.text(6),       time_from(s.int64(7)),
+                                    s.text(8)};
   });
 }
 

@@ -62,8 +62,11 @@ inline Dialect standard_dialect() {
       "UPDATE payments_main SET status = ?, gateway_tx_id = COALESCE(?, gateway_tx_id), updated_at = ?, "
       "version = version + 1 WHERE id = ? AND status = ?";
   d.find_idempotency =
-      "SELECT user_id, scope, idem_key, request_hash, completed, response_status, response_body, created_at "
+      "SELECT user_id, scope, idem_key, request_hash, completed, response_status, response_body, created_at, owner "
       "FROM idempotency_keys WHERE user_id = ? AND scope = ? AND idem_key = ?";
+  d.last_heartbeat = "SELECT seen_at FROM instance_heartbeats WHERE instance_id = ?";
+  // Rows of instances gone for a day; an instance's own row is refreshed every beat.
+  d.forget_heartbeats = "DELETE FROM instance_heartbeats WHERE seen_at < ?";
   d.complete_idempotency =
       "UPDATE idempotency_keys SET completed = 1, response_status = ?, response_body = ? "
       "WHERE user_id = ? AND scope = ? AND idem_key = ?";

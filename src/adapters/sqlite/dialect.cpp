@@ -24,6 +24,9 @@ const sql::Dialect& sqlite_dialect() {
         "UPDATE seats SET status = 'SOLD', reservation_id = ?2, hold_expires_at = NULL, version = version + 1 "
         "WHERE id IN (SELECT value FROM json_each(?1)) AND +status = 'AVAILABLE'";
     d.insert_idempotency = "INSERT OR IGNORE " IDEMPOTENCY_INSERT_VALUES;
+    d.heartbeat =
+        "INSERT INTO instance_heartbeats (instance_id, seen_at) VALUES (?, ?) "
+        "ON CONFLICT (instance_id) DO UPDATE SET seen_at = excluded.seen_at";
     d.insert_payment = "INSERT OR IGNORE " PAYMENT_INSERT_VALUES;
     d.insert_reservation = "INSERT OR IGNORE " RESERVATION_INSERT_VALUES;
     d.purge_idempotency =

@@ -1,0 +1,8 @@
+-- Schema v3: an in-flight Idempotency-Key records the instance that claimed it,
+-- and the instance keeps a heartbeat row, so a key whose owner died (kill -9)
+-- is taken over within seconds instead of after a fixed staleness (issue 12).
+ALTER TABLE idempotency_keys ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+CREATE TABLE instance_heartbeats (
+  instance_id TEXT NOT NULL PRIMARY KEY,
+  seen_at     INTEGER NOT NULL
+);
