@@ -35,7 +35,7 @@ bool Idempotency::owner_alive(ports::Tx& tx, const ports::IdempotencyRecord& rec
   return seen && now - *seen < ctx_.settings.owner_dead_after && !stale;
 }
 
-Claim Idempotency::claim(ports::Tx& tx, const IdempotencyScope& s, const std::string& request_hash) {
+Claim Idempotency::claim(ports::Tx& tx, const IdempotencyScope& s, const std::string& request_hash, bool* taken_over) {
   const auto now = ctx_.clock.now();
   const ports::IdempotencyRecord fresh{
       s.user, s.scope, s.key, request_hash, false, 0, "", now, ctx_.settings.instance_id};
@@ -56,6 +56,7 @@ Claim Idempotency::claim(ports::Tx& tx, const IdempotencyScope& s, const std::st
   // The first request died with its process; take the key over.
   tx.delete_idempotency(s.user, s.scope, s.key);
   if (!tx.try_insert_idempotency(fresh)) return conflict(ErrorCode::KeyInFlight, "the key was taken over; retry");
+  if (taken_over) *taken_over = true;
   return std::nullopt;
 }
 

@@ -43,7 +43,10 @@ class Idempotency {
   explicit Idempotency(AppContext& ctx) : ctx_(ctx) {}
 
   // Records the key as in flight for this request (identified by its hash).
-  Claim claim(ports::Tx& tx, const IdempotencyScope& scope, const std::string& request_hash);
+  // `taken_over` (if given) tells whether it was in flight for a request whose
+  // instance died: that request had committed its first transaction.
+  Claim claim(ports::Tx& tx, const IdempotencyScope& scope, const std::string& request_hash,
+              bool* taken_over = nullptr);
   // The answer stored under the key for this very request, if there is one.
   std::optional<StoredResponse> stored_answer(ports::Tx& tx, const IdempotencyScope& scope,
                                               const std::string& request_hash);
@@ -87,7 +90,7 @@ class Keyed {
         render_(std::move(render)) {}
 
   domain::Result<void> claim(ports::Tx& tx) {
-    auto claim = idempotency_.claim(tx, scope_, request_hash_);
+    auto claim = idempotency_.claim(tx, scope_, request_hash_, &taken_over_);
     if (!claim) {
       refused_ = true;
       return tl::unexpected(claim.error());
@@ -104,6 +107,10 @@ class Keyed {
     idempotency_.settle(tx, scope_, render_(answer));
     tx.after_commit([this] { settled_ = true; });
   }
+
+  // The key was in flight for this same request on an instance that died: the
+  // use case resumes what that request's first transaction decided.
+  bool taken_over() const { return taken_over_; }
 
   KeyedAnswer<T> answer(domain::Result<T> result) {
     idempotency_.context().kpis.idempotency_requests.inc();
@@ -145,6 +152,7 @@ class Keyed {
   Render render_;
   std::optional<StoredResponse> replay_;
   bool refused_ = false;  // in flight elsewhere, or used with another body
+  bool taken_over_ = false;
   bool claim_committed_ = false;
   bool settled_ = false;
 };

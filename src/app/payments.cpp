@@ -303,6 +303,7 @@ domain::Result<PaymentView> Payments::refund(const domain::UserId& user, domain:
                                              Keyed<PaymentView>* key) {
   auto pending = begin_refund(user, payment_id, key);
   if (!pending) return tl::unexpected(pending.error());
+  if (pending->status == PaymentStatus::Refunded) return view_of(*ctx_.store.begin(ports::TxMode::Read), *pending);
   return complete_refund(*pending, key);
 }
 
@@ -317,6 +318,9 @@ domain::Result<domain::Payment> Payments::begin_refund(const domain::UserId& use
     if (!p || p->user_id != user) return fail(ErrorCode::NotFound, "no payment " + std::to_string(payment_id));
     // Decided already (a retry after the gateway did not answer, or a crash): resume it.
     if (p->status == PaymentStatus::RefundPending) return *p;
+    // This key's request died after deciding the refund, and the reconciler
+    // finished it: the request's own outcome.
+    if (p->status == PaymentStatus::Refunded && key && key->taken_over()) return *p;
     if (!domain::can_transition(p->status, PaymentStatus::RefundPending)) {
       return fail(ErrorCode::InvalidState,
                   "only an APPROVED payment can be refunded; this one is " + std::string(to_string(p->status)));

@@ -34,6 +34,9 @@ struct Response {
   // Sent instead of `body` when set, without copying it: a cached seat map is
   // one string shared by every reader until it changes.
   std::shared_ptr<const std::string> shared_body;
+  // The transport sends nothing and closes the connection: an answer lost on
+  // the way (the gateway simulator's --lost-answer-rate).
+  bool close_without_answer = false;
 
   const std::string& payload() const { return shared_body ? *shared_body : body; }
 };

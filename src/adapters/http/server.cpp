@@ -242,6 +242,10 @@ awaitable<void> HttpServer::State::session(tcp::socket socket) {
         observe(step.method, remote_text, began, response);
       }
     }
+    if (response.close_without_answer) {
+      busy = false;
+      break;
+    }
     keep_alive = keep_alive && !stopping;
     auto out = to_beast(response, step.version, keep_alive);
     stream.expires_after(options.write_timeout);
