@@ -70,6 +70,14 @@ void StatsBook::merge(const StatsBook& other) {
   }
 }
 
+std::uint64_t StatsBook::count_status(int status) const {
+  std::uint64_t n = 0;
+  for (const auto& r : routes_) {
+    if (const auto it = r.statuses.find(status); it != r.statuses.end()) n += it->second;
+  }
+  return n;
+}
+
 std::uint64_t StatsBook::count_5xx() const {
   std::uint64_t n = 0;
   for (const auto& r : routes_) {

@@ -53,6 +53,7 @@ class StatsBook {
   void merge(const StatsBook& other);
   const RouteStats& of(Route route) const { return routes_[static_cast<std::size_t>(route)]; }
   std::uint64_t count_5xx() const;
+  std::uint64_t count_status(int status) const;
 
  private:
   std::array<RouteStats, kRouteCount> routes_;

@@ -42,15 +42,15 @@ servers_cleanup() {
 }
 
 # start_concertd NAME CONCERTD ARGS... : starts CONCERTD ARGS --listen 127.0.0.1:0
-# with its log in $tmp/NAME.log, waits for the port it reports, and sets
-# started_pid and started_port.
+# (or :$listen_port when set) with its log in $tmp/NAME.log, waits for the port it
+# reports, and sets started_pid and started_port. concert-pgsim starts the same way.
 started_pid=""
 started_port=""
 start_concertd() {
   local name="$1" binary="$2" log="$tmp/$1.log" pid port=""
   shift 2
   # Appended, so that a caller may truncate the log while the server runs.
-  "$binary" "$@" --listen 127.0.0.1:0 >>"$log" 2>&1 &
+  "$binary" "$@" --listen "127.0.0.1:${listen_port:-0}" >>"$log" 2>&1 &
   pid=$!
   pids+=("$pid")
   for _ in $(seq 1 200); do
@@ -114,14 +114,15 @@ create_database() {
   database_url="mysql://$db_user:$db_pass@$db_host:$db_port/$name"
 }
 
-# write_rush_config FILE REDIS_KEY_PREFIX : concertd's configuration for a rush.
-# Short holds so abandoned seats come back (and sell again) within the run; fast
-# workers so the relay and the sweep settle within concert-rush's few seconds; a
-# gateway that takes a moment, so double clicks and retries meet a payment in flight.
+# write_rush_config FILE REDIS_KEY_PREFIX [EXTRA] : concertd's configuration for a
+# rush. Short holds so abandoned seats come back (and sell again) within the run;
+# fast workers so the relay and the sweep settle within concert-rush's few
+# seconds; a gateway that takes a moment, so double clicks and retries meet a
+# payment in flight. EXTRA: more "key": value pairs.
 write_rush_config() {
   cat >"$1" <<EOF
 {"hold_ttl_seconds": 3, "sweep_interval_ms": 100, "relay_interval_ms": 100, "promotion_interval_ms": 50,
- "sandbox_latency_ms": 20, "redis_key_prefix": "$2"}
+ "sandbox_latency_ms": 20, "redis_key_prefix": "$2"${3:+, $3}}
 EOF
 }
 

@@ -7,6 +7,7 @@
 #include "audit/admissions.hpp"
 #include "audit/invariants.hpp"
 #include "audit/sources.hpp"
+#include "domain/state_machines.hpp"
 
 namespace concert::bench::rush {
 
@@ -62,9 +63,16 @@ Settled settle(ports::Store& store, std::int64_t schedule_id, std::chrono::durat
       if (r.expires_at <= now) ++s.expired_holds;
       if (r.expires_at <= horizon) ++pending;
     }
+    s.unsettled_payments = 0;
+    for (const auto& p : tx->list_payments_of_schedule(schedule_id)) {
+      s.unsettled_payments += !domain::is_final(p.status);
+    }
     tx.reset();
     s.waited = std::chrono::steady_clock::now() - started;
-    if ((s.unpublished_events == 0 && pending == 0) || std::chrono::steady_clock::now() >= give_up_at) return s;
+    if ((s.unpublished_events == 0 && pending == 0 && s.unsettled_payments == 0) ||
+        std::chrono::steady_clock::now() >= give_up_at) {
+      return s;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }

@@ -2,21 +2,20 @@
 // prints what each route and the sale did, then checks SPEC §5 invariants.
 // Exit status: 0 all good; 1 a violation, a 5xx, or nothing sold; 2 bad usage
 // or the sale could not be set up or checked; 3 the tool failed to stop.
-#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
-
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <iomanip>
 #include <iostream>
 #include <optional>
+#include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 
 #include "audit/sources.hpp"
+#include "bench/http/host_pool.hpp"
+#include "bench/http/run_sync.hpp"
 #include "bench/rush/admission_log.hpp"
 #include "bench/rush/audit_step.hpp"
-#include "bench/http/host_pool.hpp"
 #include "bench/rush/options.hpp"
 #include "bench/rush/report.hpp"
-#include "bench/http/run_sync.hpp"
 #include "bench/rush/sale_run.hpp"
 #include "bench/rush/sale_setup.hpp"
 #include "platform/crypto.hpp"
@@ -71,10 +70,13 @@ int run(const RushOptions& o) {
 
   StatsBook totals = admin_stats;
   totals.merge(outcome.stats);
+  // With a faulty gateway, 503s (gateway-unavailable, retried by the fans) are
+  // the product doing its job; every other 5xx still fails the run.
   const auto count_5xx = totals.count_5xx();
+  const auto failing_5xx = o.allow_503 ? count_5xx - totals.count_status(503) : count_5xx;
   print_route_table(std::cout, totals, outcome.elapsed);
   print_sale_summary(std::cout, o, outcome, count_5xx);
-  bool ok = count_5xx == 0 && outcome.counters.fan_errors == 0;
+  bool ok = failing_5xx == 0 && outcome.counters.fan_errors == 0;
   if (outcome.counters.sales == 0) {
     std::cout << "nothing was sold: this run proves nothing\n";
     ok = false;
@@ -84,9 +86,14 @@ int run(const RushOptions& o) {
   } else {
     const auto& s = checked.settled;
     std::cout << "settled in " << std::fixed << std::setprecision(2) << s.waited.count() << " s ("
-              << s.unpublished_events << " events unpublished, " << s.expired_holds
-              << " expired holds not yet swept)\n";
+              << s.unpublished_events << " events unpublished, " << s.expired_holds << " expired holds not yet swept, "
+              << s.unsettled_payments << " payments not yet settled)\n";
     ok = check_invariants_and_print(std::cout, o, *checked.store, sale.schedule_id, checked.admissions) && ok;
+    if (s.unsettled_payments > 0) {
+      // Lost answers are the reconciler's to settle within --settle; one left is a payment nobody finishes.
+      std::cout << s.unsettled_payments << " payments still PENDING, REFUND_PENDING or VOID_PENDING after the wait\n";
+      ok = false;
+    }
   }
   std::cout << (ok ? "PASS" : "FAIL") << std::endl;
   return ok ? 0 : 1;

@@ -56,6 +56,9 @@ void add_flags(CLI::App& app, RushOptions& o, SecretFlags& secret) {
                  "keyed requests sent twice at once (same key, a double click)")
       ->check(rate)
       ->capture_default_str();
+  app.add_flag("--allow-503", o.allow_503,
+               "the gateway is faulty on purpose: 503 answers (retried by the fans) do not fail the run; "
+               "other 5xx still do");
   app.add_option("--retry-rate", o.retry_rate,
                  "keyed requests whose client times out once sent, then retries with the same key")
       ->check(rate)
@@ -67,7 +70,9 @@ void add_flags(CLI::App& app, RushOptions& o, SecretFlags& secret) {
   app.add_option("--db", o.db, "store to check: sqlite:PATH or mysql://user:pass@host:port/db");
   app.add_option("--events", o.events, "event sink to check: jsonl:PATH or redis://host:port/db");
   app.add_option("--redis-prefix", o.redis_prefix, "redis_key_prefix of the instances");
-  app.add_option("--ledger", o.ledgers, "sandbox gateway ledger <data-dir>/sandbox-gateway.jsonl (repeatable)");
+  app.add_option(
+      "--ledger", o.ledgers,
+      "gateway ledger: a sandbox's <data-dir>/sandbox-gateway.jsonl, or concert-pgsim's http://HOST:PORT (repeatable)");
 }
 
 }  // namespace

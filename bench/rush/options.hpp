@@ -36,6 +36,7 @@ struct RushOptions {
   double abandon_rate = 0.1;
   double duplicate_click_rate = 0.1;
   double retry_rate = 0.05;
+  bool allow_503 = false;  // a faulty gateway: 503 answers do not fail the run
   double cancel_rate = 0.05;
   double refund_rate = 0.05;
   std::uint64_t seed = 1;

@@ -1,10 +1,9 @@
 #include "audit/invariants.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
 
+#include "audit/ledger.hpp"
 #include "domain/state_machines.hpp"
 
 namespace concert::audit {
@@ -87,49 +86,6 @@ void check_payments(const std::vector<domain::Reservation>& reservations, const 
   }
 }
 
-// The charges of every ledger together: one key charged by two instances' gateways
-// is charged twice.
-void check_ledgers(const std::vector<std::string>& paths, const std::vector<domain::Payment>& payments,
-                   InvariantReport& report) {
-  std::map<std::string, int> charges;
-  std::map<std::string, int> refunds;
-  for (const auto& path : paths) {
-    std::ifstream in(path);
-    if (!in) {
-      report.add("I3", "cannot read the gateway ledger " + path);
-      continue;
-    }
-    std::string line;
-    while (std::getline(in, line)) {
-      auto j = nlohmann::json::parse(line, nullptr, false);
-      if (!j.is_object()) continue;
-      if (j.value("kind", "") == "charge") ++charges[j.value("key", "")];
-      if (j.value("kind", "") == "refund") ++refunds[j.value("key", "")];
-    }
-  }
-  for (const auto& [key, n] : charges) {
-    if (n > 1) report.add("I3", "gateway key " + key + " was charged " + std::to_string(n) + " times");
-  }
-  for (const auto& [key, n] : refunds) {
-    if (n > 1) report.add("I3", "gateway key " + key + " was refunded " + std::to_string(n) + " times");
-  }
-  for (const auto& p : payments) {
-    const auto id = std::to_string(p.id);
-    if (p.status == PaymentStatus::Approved || p.status == PaymentStatus::RefundPending ||
-        p.status == PaymentStatus::Refunded || p.status == PaymentStatus::VoidPending ||
-        p.status == PaymentStatus::Voided) {
-      if (!charges.contains("pay-" + id)) {
-        report.add("I3", "payment " + id + " is " + std::string(to_string(p.status)) +
-                             " but the gateway has no charge for it");
-      }
-    }
-    // Money back for a ticket that stays sold.
-    if (p.status == PaymentStatus::Approved && refunds.contains("refund-" + id)) {
-      report.add("I3", "payment " + id + " is APPROVED but the gateway refunded it");
-    }
-  }
-}
-
 void check_outbox(ports::Tx& tx, const std::vector<domain::Reservation>& reservations,
                   const std::vector<domain::Payment>& payments, const InvariantInputs& in, InvariantReport& report) {
   std::map<std::pair<std::string, domain::Id>, std::vector<std::int64_t>> versions;
@@ -184,7 +140,19 @@ InvariantReport check_invariants(const InvariantInputs& in) {
     all_reservations.insert(all_reservations.end(), reservations.begin(), reservations.end());
     all_payments.insert(all_payments.end(), payments.begin(), payments.end());
   }
-  if (!in.ledger_paths.empty()) check_ledgers(in.ledger_paths, all_payments, report);
+  if (!in.ledger_paths.empty()) {
+    // Every ledger together: one key charged by two instances' sandboxes is charged twice.
+    std::vector<LedgerEntry> entries;
+    for (const auto& source : in.ledger_paths) {
+      auto read = read_ledger(source);
+      if (!read) {
+        report.add("I3", read.error().detail);
+        continue;
+      }
+      entries.insert(entries.end(), read->begin(), read->end());
+    }
+    check_ledger(entries, all_payments, *tx, report);
+  }
   check_outbox(*tx, all_reservations, all_payments, in, report);
   return report;
 }

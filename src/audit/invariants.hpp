@@ -16,8 +16,8 @@ namespace concert::audit {
 struct InvariantInputs {
   ports::Store* store = nullptr;
   std::vector<domain::Id> schedule_ids;
-  // Sandbox gateway ledgers (I3), one per instance; a key charged in two of them
-  // counts twice. Empty to skip I3.
+  // Gateway ledgers (I3; audit/ledger.hpp): sandbox files, one per instance, or
+  // concert-pgsim URLs; a key charged in two of them counts twice. Empty to skip I3.
   std::vector<std::string> ledger_paths;
   std::set<std::string> published_event_ids;  // what reached the sink (I4)
   bool require_all_published = true;
