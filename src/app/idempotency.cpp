@@ -21,8 +21,6 @@ domain::Result<void> validate_idempotency_key(const std::string& key) {
   return {};
 }
 
-bool should_store(int status) { return status != 409 && status != 429 && status < 500; }
-
 std::string request_hash_of(const std::string& request_fingerprint) {
   return platform::sha256_hex(request_fingerprint);
 }
@@ -67,8 +65,8 @@ std::optional<StoredResponse> Idempotency::stored_answer(ports::Tx& tx, const Id
   return StoredResponse{existing->response_status, existing->response_body};
 }
 
-void Idempotency::settle(ports::Tx& tx, const IdempotencyScope& s, const StoredResponse& answer) {
-  if (should_store(answer.status)) {
+void Idempotency::settle(ports::Tx& tx, const IdempotencyScope& s, const StoredResponse& answer, bool final) {
+  if (final) {
     tx.complete_idempotency(s.user, s.scope, s.key, answer.status, answer.body);
   } else {
     tx.delete_idempotency(s.user, s.scope, s.key);

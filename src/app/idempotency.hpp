@@ -1,8 +1,11 @@
 // Idempotency-Key handling (SPEC §4). A request's key is claimed (recorded as in
 // flight) and its answer stored inside the use case's own write transactions, so
 // a key costs no transaction of its own: a hold stays one transaction, a payment
-// two. A replay with the same body gets the stored answer; 409, 429 and 5xx
-// answers are not stored, so the client may retry them.
+// two. A replay with the same body gets the stored answer. What is stored is
+// decided from the outcome's error code (domain::may_retry): the conflicts that
+// may clear and the unavailable dependencies, which HTTP renders as 409 and 503
+// (SPEC §4: "409, 429 and 5xx answers are not stored"), are not, so the client
+// may retry them.
 #pragma once
 
 #include <functional>
@@ -29,7 +32,6 @@ struct StoredResponse {
 inline constexpr std::size_t kMaxIdempotencyKeyLength = 200;
 
 domain::Result<void> validate_idempotency_key(const std::string& key);
-bool should_store(int status);
 // What a key's record remembers of its request: a digest of method, path and body.
 std::string request_hash_of(const std::string& request_fingerprint);
 
@@ -50,8 +52,9 @@ class Idempotency {
   // The answer stored under the key for this very request, if there is one.
   std::optional<StoredResponse> stored_answer(ports::Tx& tx, const IdempotencyScope& scope,
                                               const std::string& request_hash);
-  // Stores the answer, or frees the key when the client may retry the answer.
-  void settle(ports::Tx& tx, const IdempotencyScope& scope, const StoredResponse& answer);
+  // Stores the answer as the key's (`final`), or frees the key: the client may
+  // retry an answer that is not final (domain::may_retry).
+  void settle(ports::Tx& tx, const IdempotencyScope& scope, const StoredResponse& answer, bool final);
 
   AppContext& context() { return ctx_; }
 
@@ -104,7 +107,7 @@ class Keyed {
   }
 
   void settle(ports::Tx& tx, const domain::Result<T>& answer) {
-    idempotency_.settle(tx, scope_, render_(answer));
+    idempotency_.settle(tx, scope_, render_(answer), is_final(answer));
     tx.after_commit([this] { settled_ = true; });
   }
 
@@ -120,13 +123,15 @@ class Keyed {
   }
 
  private:
+  static bool is_final(const domain::Result<T>& result) { return result || !domain::may_retry(result.error().code); }
+
   // The use case ended without storing its answer.
   KeyedAnswer<T> answer_alone(domain::Result<T> result) {
     auto& store = idempotency_.context().store;
     const auto response = render_(result);
     if (claim_committed_) {  // the key is ours, still in flight: store the answer or free the key
       in_transaction(store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<void> {
-        idempotency_.settle(tx, scope_, response);
+        idempotency_.settle(tx, scope_, response, is_final(result));
         return {};
       });
       return {std::nullopt, std::move(result)};
@@ -134,12 +139,12 @@ class Keyed {
     // Refused before the key was claimed, or the claim rolled back with its
     // transaction. An answer stored for this request wins (a retry of one that
     // succeeded is refused now: its seats are taken, its token used).
-    if (!should_store(response.status)) {
+    if (!is_final(result)) {
       return {idempotency_.stored_answer(*store.begin(ports::TxMode::Read), scope_, request_hash_), std::move(result)};
     }
     auto claim = in_transaction(store, ports::TxMode::Write, [&](ports::Tx& tx) -> Claim {
       auto claim = idempotency_.claim(tx, scope_, request_hash_);
-      if (claim && !*claim) idempotency_.settle(tx, scope_, response);
+      if (claim && !*claim) idempotency_.settle(tx, scope_, response, true);
       return claim;
     });
     if (!claim) return {std::nullopt, tl::unexpected(claim.error())};

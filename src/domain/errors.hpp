@@ -26,7 +26,27 @@ enum class ErrorCode {
   Replayed,            // the Idempotency-Key's stored answer is sent instead (never rendered)
   Unavailable,         // a dependency is down or overloaded; retry later
   GatewayUnavailable,  // the payment gateway did not answer, or its circuit breaker is open; retry later
+  // (keep it last: tests walk every code up to it)
 };
+
+// An outcome the client may retry under the same Idempotency-Key (SPEC §4): it
+// is not stored as the key's answer. Conflicts that may clear (in flight, a
+// seat or state that may change), rate limits and unavailable dependencies.
+constexpr bool may_retry(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::SalesClosed:
+    case ErrorCode::SeatTaken:
+    case ErrorCode::SeatLimitReached:
+    case ErrorCode::InvalidState:
+    case ErrorCode::PaymentInProgress:
+    case ErrorCode::KeyInFlight:
+    case ErrorCode::Unavailable:
+    case ErrorCode::GatewayUnavailable:
+      return true;
+    default:
+      return false;
+  }
+}
 
 struct Error {
   ErrorCode code;

@@ -13,9 +13,9 @@ class IdempotencyAndOutbox : public ContractTest {
     return app::in_transaction(*f->store, ports::TxMode::Write,
                                [&](ports::Tx& tx) { return f->services->idempotency.claim(tx, k, request_hash); });
   }
-  void settle(const app::IdempotencyScope& k, int status, const std::string& body) {
+  void settle(const app::IdempotencyScope& k, int status, const std::string& body, bool final = true) {
     app::in_transaction(*f->store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<void> {
-      f->services->idempotency.settle(tx, k, {status, body});
+      f->services->idempotency.settle(tx, k, {status, body}, final);
       return {};
     });
   }
@@ -39,19 +39,30 @@ TEST_P(IdempotencyAndOutbox, StoresReplaysAndRejectsReuse) {
   EXPECT_FALSE(*claim({"alice", "refunds", "key-1"}, "body-b"));
 }
 
-TEST_P(IdempotencyAndOutbox, RetryableAnswersAreNotStored) {
-  for (int status : {409, 429, 500, 503}) {
-    app::IdempotencyScope k{"alice", "payments", "key-" + std::to_string(status)};
-    ASSERT_TRUE(claim(k, "b"));
-    settle(k, status, "{}");
-    auto again = claim(k, "b");
+// What a key keeps is decided by the outcome's code, whatever status it renders
+// as: conflicts that may clear and unavailable dependencies free the key for a
+// retry; a decline is the key's answer from then on.
+TEST_P(IdempotencyAndOutbox, RetryableOutcomesFreeTheKeyAndFinalOnesAreStored) {
+  const auto outcome_under_key = [&](const std::string& name, ErrorCode code) {
+    app::Keyed<int> key(f->services->idempotency, {"alice", "payments", name}, "b", [](const domain::Result<int>&) {
+      return app::StoredResponse{200, "{}"};
+    });
+    app::in_transaction(*f->store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<void> {
+      EXPECT_TRUE(key.claim(tx));
+      key.settle(tx, domain::Result<int>(domain::fail(code, "")));
+      return {};
+    });
+    return claim({"alice", "payments", name}, app::request_hash_of("b"));
+  };
+  for (const auto code : {ErrorCode::KeyInFlight, ErrorCode::PaymentInProgress, ErrorCode::SeatTaken,
+                          ErrorCode::InvalidState, ErrorCode::Unavailable, ErrorCode::GatewayUnavailable}) {
+    const auto again = outcome_under_key("key-" + std::to_string(static_cast<int>(code)), code);
     ASSERT_TRUE(again);
-    EXPECT_FALSE(*again) << status;
+    EXPECT_FALSE(*again) << static_cast<int>(code);  // freed: the retry runs the request again
   }
-  app::IdempotencyScope stored{"alice", "payments", "declined"};
-  ASSERT_TRUE(claim(stored, "b"));
-  settle(stored, 402, "{}");
-  EXPECT_TRUE(*claim(stored, "b"));  // errors other than 409/429/5xx are stored
+  const auto declined = outcome_under_key("declined", ErrorCode::PaymentDeclined);
+  ASSERT_TRUE(declined && *declined);
+  EXPECT_EQ((*declined)->status, 200);  // the stored answer, replayed
 }
 
 TEST_P(IdempotencyAndOutbox, AStaleInFlightKeyIsTakenOver) {

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "adapters/http/problem.hpp"
 #include "app/idempotency.hpp"
 
 namespace concert::app {
@@ -21,6 +22,18 @@ TEST(IdempotencyKey, RefusesEmptyTooLongAndAnyOtherByteAsInvalidInput) {
     const auto result = validate_idempotency_key(key);
     ASSERT_FALSE(result) << key;
     EXPECT_EQ(result.error().code, domain::ErrorCode::InvalidInput);
+  }
+}
+
+// SPEC §4 says it in statuses: "409, 429 and 5xx answers are not stored". The
+// code decides (domain::may_retry); the HTTP table must render exactly those
+// codes with exactly those statuses.
+TEST(IdempotencyKey, TheCodesNotStoredAreExactlyThoseAnswered409429Or5xx) {
+  for (int c = 0; c <= static_cast<int>(domain::ErrorCode::GatewayUnavailable); ++c) {  // the last code
+    const auto code = static_cast<domain::ErrorCode>(c);
+    if (code == domain::ErrorCode::Replayed) continue;  // never rendered: the stored answer is sent
+    const int status = http::status_of(code);
+    EXPECT_EQ(domain::may_retry(code), status == 409 || status == 429 || status >= 500) << c << " -> " << status;
   }
 }
 
