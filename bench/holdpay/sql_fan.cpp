@@ -20,7 +20,7 @@ constexpr int kCreated = 201;
 domain::TimePoint now() { return std::chrono::time_point_cast<domain::Millis>(std::chrono::system_clock::now()); }
 
 void claim_key(ports::Tx& tx, const SqlFan& fan, const char* scope, const std::string& key, domain::TimePoint at) {
-  tx.try_insert_idempotency({fan.user, scope, key, kRequestHash, false, 0, "", at});
+  tx.try_insert_idempotency({fan.user, scope, key, kRequestHash, false, 0, "", at, "concert-holdpay"});
 }
 
 }  // namespace

@@ -22,7 +22,26 @@ Kpis::Kpis(platform::Registry& r)
                                       "Idempotency-Key reused with another body or still in flight", {})),
       events_published(r.counter("concertd_outbox_published_total", "Outbox events published to the sink", {})),
       oldest_unsettled_seconds(r.gauge("concertd_payments_oldest_unsettled_seconds",
-                                       "Age of the oldest payment in a *_PENDING state, seen by the reconciler", {})) {}
+                                       "Age of the oldest payment in a *_PENDING state, seen by the reconciler", {})) {
+  // Resolved once, so a gateway call costs two atomic adds.
+  static constexpr const char* kCallNames[kCalls] = {"charge", "refund", "lookup"};
+  static constexpr const char* kOutcomeNames[kOutcomes] = {"approved", "declined", "unknown", "unavailable",
+                                                           "not_found"};
+  for (std::size_t c = 0; c < kCalls; ++c) {
+    for (std::size_t o = 0; o < kOutcomes; ++o) {
+      gateway_calls_[c][o] = &r.counter("concertd_gateway_calls_total", "Calls to the payment gateway by outcome",
+                                        {{"call", kCallNames[c]}, {"outcome", kOutcomeNames[o]}});
+    }
+    gateway_seconds_[c] = &r.histogram("concertd_gateway_call_seconds", "Payment gateway calls, retries included",
+                                       {{"call", kCallNames[c]}}, platform::default_latency_buckets());
+  }
+}
+
+void Kpis::gateway_call(GatewayCall call, ports::GatewayOutcome outcome, std::chrono::steady_clock::duration took) {
+  const auto c = static_cast<std::size_t>(call);
+  gateway_calls_[c][static_cast<std::size_t>(outcome)]->inc();
+  gateway_seconds_[c]->observe(std::chrono::duration<double>(took).count());
+}
 
 platform::Counter& Kpis::reconciled(domain::PaymentStatus outcome) {
   std::string label(to_string(outcome));

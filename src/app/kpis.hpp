@@ -2,8 +2,12 @@
 // /admin/kpis. Handles are resolved once so the hot path is an atomic add.
 #pragma once
 
+#include <array>
+#include <chrono>
+
 #include "domain/types.hpp"
 #include "platform/metrics.hpp"
+#include "ports/payment_gateway.hpp"
 
 namespace concert::app {
 
@@ -24,6 +28,14 @@ struct Kpis {
       oldest_unsettled_seconds;  // the oldest PENDING, REFUND_PENDING or VOID_PENDING payment (lease holder)
   // Payments the reconciler settled, by the state it left them in.
   platform::Counter& reconciled(domain::PaymentStatus outcome);
+  // One call to the payment gateway, its outcome and how long it took (retries included).
+  enum class GatewayCall { Charge, Refund, Lookup };
+  void gateway_call(GatewayCall call, ports::GatewayOutcome outcome, std::chrono::steady_clock::duration took);
+
+ private:
+  static constexpr std::size_t kCalls = 3, kOutcomes = 5;  // GatewayCall, ports::GatewayOutcome
+  std::array<std::array<platform::Counter*, kOutcomes>, kCalls> gateway_calls_{};
+  std::array<platform::Histogram*, kCalls> gateway_seconds_{};
 };
 
 }  // namespace concert::app

@@ -80,15 +80,34 @@ domain::Result<PaymentView> Payments::start(const PayRequest& request, Keyed<Pay
   });
 }
 
+ports::GatewayResult Payments::charge_at_gateway(const domain::Payment& payment, domain::Id reservation_id) {
+  const auto began = std::chrono::steady_clock::now();
+  auto result =
+      ctx_.gateway.charge({charge_key(payment.id), payment.amount, payment.user_id, reservation_id, payment.id});
+  ctx_.kpis.gateway_call(Kpis::GatewayCall::Charge, result.outcome, std::chrono::steady_clock::now() - began);
+  return result;
+}
+
+ports::GatewayResult Payments::refund_at_gateway(const domain::Payment& payment) {
+  const auto began = std::chrono::steady_clock::now();
+  auto result = ctx_.gateway.refund(refund_key(payment.id), payment.gateway_tx_id.value_or(""), payment.amount);
+  ctx_.kpis.gateway_call(Kpis::GatewayCall::Refund, result.outcome, std::chrono::steady_clock::now() - began);
+  return result;
+}
+
+ports::GatewayResult Payments::lookup_at_gateway(const domain::Payment& payment) {
+  const auto began = std::chrono::steady_clock::now();
+  auto result = ctx_.gateway.lookup(charge_key(payment.id));
+  ctx_.kpis.gateway_call(Kpis::GatewayCall::Lookup, result.outcome, std::chrono::steady_clock::now() - began);
+  return result;
+}
+
 domain::Result<PaymentView> Payments::pay(const PayRequest& request, Keyed<PaymentView>* key) {
   auto started = start(request, key);
   if (!started) return tl::unexpected(started.error());
   if (started->payment.status != PaymentStatus::Pending) return *started;  // the key's payment already finished
 
-  const auto& payment = started->payment;
-  const auto result =
-      ctx_.gateway.charge({charge_key(payment.id), payment.amount, request.user, request.reservation_id, payment.id});
-  auto settled = settle(*started, result, key);
+  auto settled = settle(*started, charge_at_gateway(started->payment, request.reservation_id), key);
   if (settled.how == Settlement::Unsettled) ctx_.kpis.payments_failed.inc();
   return std::move(settled.answer);
 }
@@ -188,7 +207,7 @@ Settled Payments::void_late(const domain::Payment& payment, const std::string& g
 }
 
 domain::Result<domain::Payment> Payments::complete_void(const domain::Payment& pending) {
-  const auto result = ctx_.gateway.refund(refund_key(pending.id), pending.gateway_tx_id.value_or(""), pending.amount);
+  const auto result = refund_at_gateway(pending);
   if (result.outcome != ports::GatewayOutcome::Approved) {
     return fail(ErrorCode::GatewayUnavailable,
                 "the payment gateway did not confirm the refund of the late approval: " + result.reason);
@@ -208,7 +227,7 @@ domain::Result<domain::Payment> Payments::complete_void(const domain::Payment& p
 domain::Result<PaymentStatus> Payments::reconcile(const domain::Payment& pending) {
   switch (pending.status) {
     case PaymentStatus::Pending: {
-      const auto found = ctx_.gateway.lookup(charge_key(pending.id));
+      const auto found = lookup_at_gateway(pending);
       const auto settled = settle(view_of(*ctx_.store.begin(ports::TxMode::Read), pending), found, nullptr);
       if (settled.how == Settlement::Unsettled) return tl::unexpected(settled.answer.error());
       // A decline or a void answers a payer with an error; here the state it left is the answer.
@@ -337,7 +356,7 @@ domain::Result<domain::Payment> Payments::begin_refund(const domain::UserId& use
 domain::Result<PaymentView> Payments::complete_refund(const domain::Payment& pending, Keyed<PaymentView>* key) {
   // No transaction is open; the gateway's key is the payment's, so every attempt
   // (retries, another instance, the reconciler) refunds it at most once.
-  const auto result = ctx_.gateway.refund(refund_key(pending.id), pending.gateway_tx_id.value_or(""), pending.amount);
+  const auto result = refund_at_gateway(pending);
   if (result.outcome != ports::GatewayOutcome::Approved) {
     return fail(ErrorCode::GatewayUnavailable, "the payment gateway did not confirm the refund (" + result.reason +
                                                    "); the payment stays REFUND_PENDING until it does");

@@ -78,6 +78,10 @@ class Payments {
 
  private:
   domain::Result<PaymentView> start(const PayRequest& request, Keyed<PaymentView>* key);
+  // The gateway's three calls, each counted and timed in the KPIs. No transaction is open.
+  ports::GatewayResult charge_at_gateway(const domain::Payment& payment, domain::Id reservation_id);
+  ports::GatewayResult refund_at_gateway(const domain::Payment& payment);
+  ports::GatewayResult lookup_at_gateway(const domain::Payment& payment);
   // The one way out of PENDING: applies the gateway's outcome for the payment.
   Settled settle(const PaymentView& started, const ports::GatewayResult& result, Keyed<PaymentView>* key);
   Settled approve(const PaymentView& started, const std::string& gateway_tx_id, Keyed<PaymentView>* key);

@@ -8,6 +8,7 @@
 
 namespace concert::ports {
 
+// (app/kpis.cpp names them in this order.)
 enum class GatewayOutcome {
   Approved,
   Declined,     // definitive: the card was refused (a refund: there is nothing to refund)
