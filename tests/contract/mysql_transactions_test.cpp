@@ -2,6 +2,7 @@
 // begins with its first statement (no START TRANSACTION round trip). Each one
 // must still end what it began: a pooled connection never carries an open
 // transaction, or its old snapshot, into the next.
+#include "adapters/mysql/connection.hpp"
 #include "adapters/mysql/mysql_store.hpp"
 #include "support/app_fixture.hpp"
 #include "support/backends.hpp"
@@ -17,6 +18,7 @@ class MysqlTransactionsTest : public ::testing::Test {
     CONCERT_REQUIRE_BACKEND(AdapterKind::MariaDb);
     adapters::mysql::MysqlOptions options;
     options.connection = private_database(database_);
+    connection_ = options.connection;
     options.pool_size = 1;  // every transaction of a store reuses one connection
     a_ = adapters::mysql::open_mysql_store(options);
     b_ = adapters::mysql::open_mysql_store(options);
@@ -33,8 +35,36 @@ class MysqlTransactionsTest : public ::testing::Test {
   }
 
   std::shared_ptr<void> database_;
+  adapters::mysql::ConnectionOptions connection_;
   std::unique_ptr<ports::Store> a_, b_;
 };
+
+// SPEC §3's states, REFUND_PENDING and VOID_PENDING included, are the only ones a
+// status column takes, whoever writes the row (schema/mysql/006's CHECKs).
+TEST_F(MysqlTransactionsTest, StatusColumnsTakeOnlyTheStatesOfTheSpec) {
+  auto tx = a_->begin(TxMode::Write);
+  const auto concert = tx->insert_concert("checks");
+  domain::Schedule s;
+  s.concert_id = concert;
+  const auto schedule = tx->insert_schedule(s);
+  tx->insert_seats(schedule, std::vector<ports::NewSeat>{{"A", "1", 1, "R", 50'000}});
+  const auto seat = tx->list_seats(schedule).at(0).id;
+  tx->commit();
+  adapters::mysql::Connection raw(connection_);
+  const auto set = [&](const std::string& status) {
+    raw.exec("UPDATE seats SET status = '" + status + "' WHERE id = " + std::to_string(seat));
+  };
+  EXPECT_NO_THROW(set("SOLD"));
+  EXPECT_THROW(set("RESERVED"), ports::StoreUnavailable);
+  EXPECT_THROW(raw.exec("INSERT INTO payments_main (reservation_id, user_id, amount, status, idempotency_key, "
+                        "created_at, updated_at) VALUES (1, 'u', 1, 'REFUNDING', 'k', 0, 0)"),
+               ports::StoreUnavailable);
+  auto count = raw.prepare(
+      "SELECT COUNT(*) FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND "
+      "CHECK_CLAUSE LIKE '%VOID_PENDING%' AND CHECK_CLAUSE LIKE '%REFUND_PENDING%'");
+  ASSERT_TRUE(count.step());
+  EXPECT_EQ(count.int64(0), 1);
+}
 
 TEST_F(MysqlTransactionsTest, AReadEndedWithoutCommitLeavesNoSnapshotBehind) {
   {

@@ -1,9 +1,10 @@
 // The SQLite adapter behind ports::Store: migrations, transactions, the
 // conditional seat updates, payment claims, idempotency records, the outbox and
 // the connection pool's bounds.
-#include <sqlite3.h>
+#include "adapters/sqlite/sqlite_store.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <chrono>
@@ -11,7 +12,6 @@
 #include <thread>
 #include <vector>
 
-#include "adapters/sqlite/sqlite_store.hpp"
 #include "support/temp_dir.hpp"
 
 namespace concert::adapters::sqlite {
@@ -35,6 +35,18 @@ long long scalar(const std::string& path, const char* sql) {
   long long out = -1;
   if (sqlite3_step(st) == SQLITE_ROW) out = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+// Runs a statement on a separate raw read-write connection; the error text, "" when it ran.
+std::string exec_raw(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  std::string out = rc == SQLITE_OK ? "" : (error ? error : "error");
+  sqlite3_free(error);
   sqlite3_close(db);
   return out;
 }
@@ -111,7 +123,8 @@ TEST(SqliteMigrations, FreshFileGetsTheWholeSchema) {
   migrate_sqlite(path);
   for (const char* table : {"concerts", "schedules", "seats", "reservations", "reservation_seats", "payments_main",
                             "idempotency_keys", "outbox"}) {
-    const std::string sql = std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='") + table + "'";
+    const std::string sql =
+        std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='") + table + "'";
     EXPECT_EQ(scalar(path, sql.c_str()), 1) << table;
   }
   EXPECT_EQ(scalar(path, "SELECT COUNT(*) FROM schema_migrations"),
@@ -215,15 +228,15 @@ TEST_F(SqliteStoreTest, SellReleaseAndRetakeCountRows) {
   ASSERT_EQ(tx->hold_seats(schedule_, three, r1, t0 + 5min), 3);
 
   EXPECT_EQ(tx->sell_held_seats(r1), 3);
-  EXPECT_EQ(tx->sell_held_seats(r1), 0);                       // already SOLD
-  EXPECT_EQ(tx->release_seats(r1, SeatStatus::Held), 0);       // nothing HELD any more
-  EXPECT_EQ(tx->release_seats(r1, SeatStatus::Sold), 3);       // refund
+  EXPECT_EQ(tx->sell_held_seats(r1), 0);                  // already SOLD
+  EXPECT_EQ(tx->release_seats(r1, SeatStatus::Held), 0);  // nothing HELD any more
+  EXPECT_EQ(tx->release_seats(r1, SeatStatus::Sold), 3);  // refund
   EXPECT_EQ(tx->release_seats(r1, SeatStatus::Sold), 0);
 
   const Id r2 = add_reservation(*tx, "bob", {seats_[3], seats_[4]}, "k2");
   ASSERT_EQ(tx->hold_seats(schedule_, std::vector<Id>{seats_[3], seats_[4]}, r2, t0 + 5min), 2);
-  EXPECT_EQ(tx->release_seats(r2, SeatStatus::Held), 2);       // cancel or expiry
-  EXPECT_EQ(tx->sell_held_seats(r2), 0);                        // a late sale finds nothing held
+  EXPECT_EQ(tx->release_seats(r2, SeatStatus::Held), 2);  // cancel or expiry
+  EXPECT_EQ(tx->sell_held_seats(r2), 0);                  // a late sale finds nothing held
 
   // A late approval retakes exactly its seats while they are free...
   EXPECT_EQ(tx->retake_seats(std::vector<Id>{seats_[3], seats_[4]}, r2), 2);
@@ -262,7 +275,9 @@ TEST_F(SqliteStoreTest, ReservationRoundTripAndTransitions) {
   EXPECT_EQ(tx->find_reservation_by_key("alice", "k1")->id, r);
   EXPECT_FALSE(tx->find_reservation_by_key("bob", "k1"));
   // Read with any seat of the schedule: here one the reservation does not hold.
-  const auto live_seats = [&] { return tx->find_seats_to_hold(schedule_, std::vector<Id>{seats_[2]}, "alice").live_seats; };
+  const auto live_seats = [&] {
+    return tx->find_seats_to_hold(schedule_, std::vector<Id>{seats_[2]}, "alice").live_seats;
+  };
   EXPECT_EQ(live_seats(), 2);
   EXPECT_EQ(tx->find_seats_to_hold(schedule_, std::vector<Id>{seats_[2]}, "bob").live_seats, 0);
 
@@ -347,6 +362,33 @@ ports::IdempotencyRecord record(const std::string& key, domain::TimePoint at, co
   r.request_hash = "hash-" + key;
   r.created_at = at;
   return r;
+}
+
+// SPEC §3's states, REFUND_PENDING and VOID_PENDING included, are the only ones
+// a status column takes, whoever writes the row (schema/sqlite/004).
+TEST_F(SqliteStoreTest, StatusColumnsTakeOnlyTheStatesOfTheSpec) {
+  auto tx = store_->begin(TxMode::Write);
+  const Id rid = add_reservation(*tx, "alice", {seats_[0]}, "k");
+  domain::Payment p;
+  p.reservation_id = rid;
+  p.user_id = "alice";
+  p.amount = 50'000;
+  p.status = domain::PaymentStatus::Pending;
+  p.idempotency_key = "k";
+  p.created_at = p.updated_at = t0;
+  const Id pid = tx->insert_payment(p).value();
+  tx->commit();
+  const auto set = [&](const std::string& table, const std::string& status, Id id) {
+    return exec_raw(path_, "UPDATE " + table + " SET status = '" + status + "' WHERE id = " + std::to_string(id));
+  };
+  for (const auto* status : {"APPROVED", "REFUND_PENDING", "REFUNDED", "VOID_PENDING", "VOIDED", "FAILED"}) {
+    EXPECT_EQ(set("payments_main", status, pid), "") << status;
+  }
+  EXPECT_EQ(set("payments_main", "REFUNDING", pid), "CHECK constraint failed: payments_main.status");
+  EXPECT_EQ(set("payments_main", "approved", pid), "CHECK constraint failed: payments_main.status");
+  EXPECT_EQ(set("reservations", "VOIDED", rid), "CHECK constraint failed: reservations.status");
+  EXPECT_EQ(set("seats", "RESERVED", seats_[0]), "CHECK constraint failed: seats.status");
+  EXPECT_EQ(scalar(path_, "SELECT COUNT(*) FROM payments_main WHERE status = 'FAILED'"), 1);
 }
 
 TEST_F(SqliteStoreTest, IdempotencyInsertFindCompleteDelete) {
