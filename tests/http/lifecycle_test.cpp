@@ -29,6 +29,30 @@ TEST_F(Lifecycle, ASecondInstanceOnTheSameDataDirRefusesToStart) {
   EXPECT_EQ(client->get("/healthz").status, 200);  // the first one is unharmed
 }
 
+// A gateway URL without its secret, or a reconciler that could fail a charge
+// still on its way, is a configuration error that stops the start, named.
+TEST_F(Lifecycle, AGatewayMisconfigurationRefusesToStartAndSaysWhy) {
+  const auto refused = [&](const std::string& log) -> std::string {
+    try {
+      ServerProcess::start(concertd_binary(), {"--listen", "127.0.0.1:0", "--data-dir", dir.file("gw-" + log)},
+                           dir.file(log + ".log"), std::chrono::seconds(5));
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+    return "it started";
+  };
+  ::setenv("CONCERTD_PG_URL", "http://127.0.0.1:9", 1);
+  const auto no_secret = refused("no-secret");
+  EXPECT_NE(no_secret.find("CONCERTD_PG_SECRET"), std::string::npos) << no_secret;
+  ::setenv("CONCERTD_PG_SECRET", "http-test-gateway-secret-0123", 1);
+  ::setenv("CONCERTD_PG_URL", "ftp://127.0.0.1:9", 1);
+  const auto bad_url = refused("bad-url");
+  EXPECT_NE(bad_url.find("CONCERTD_PG_URL"), std::string::npos) << bad_url;
+  ::unsetenv("CONCERTD_PG_URL");
+  ::unsetenv("CONCERTD_PG_SECRET");
+  EXPECT_EQ(client->get("/healthz").status, 200);  // the running one is unharmed
+}
+
 TEST_F(Lifecycle, KillNineLosesNothingCommitted) {
   const auto token = admit("alice");
   auto h = auth("alice");
@@ -40,10 +64,10 @@ TEST_F(Lifecycle, KillNineLosesNothingCommitted) {
   server->kill9();
   server.reset();
   // The lock died with the process: a new instance starts on the same data dir.
-  server.emplace(ServerProcess::start(concertd_binary(),
-                                      {"--listen", "127.0.0.1:0", "--data-dir", dir.file("data"), "--config",
-                                       dir.file("config.json")},
-                                      dir.file("restarted.log")));
+  server.emplace(ServerProcess::start(
+      concertd_binary(),
+      {"--listen", "127.0.0.1:0", "--data-dir", dir.file("data"), "--config", dir.file("config.json")},
+      dir.file("restarted.log")));
   client = std::make_unique<HttpClient>("127.0.0.1", server->port());
   auto read = client->get("/api/v1/reservations/" + id, auth("alice"));
   ASSERT_EQ(read.status, 200) << read.body;
@@ -51,8 +75,7 @@ TEST_F(Lifecycle, KillNineLosesNothingCommitted) {
 }
 
 TEST_F(Lifecycle, TokenCommandMintsAWorkingAdminToken) {
-  const auto token = run_command(concertd_binary() + " token --sub ops --role admin --data-dir " +
-                                 dir.file("data"));
+  const auto token = run_command(concertd_binary() + " token --sub ops --role admin --data-dir " + dir.file("data"));
   ASSERT_FALSE(token.empty());
   const auto trimmed = token.substr(0, token.find('\n'));
   auto kpis = client->get("/api/v1/admin/kpis", {{"Authorization", "Bearer " + trimmed}});

@@ -253,13 +253,48 @@ TEST(ConfigFile, JwtSecretInAFileIsRefused) {
   EXPECT_TRUE(c.jwt_secret.empty());
 }
 
-TEST(ConfigFile, PgWebhookSecretInAFileIsRefused) {
+// Each secret of the gateway, like the JWT secret, only from the environment or a file.
+struct GatewaySecret {
+  const char* key;
+  const char* env;
+  std::string Config::*field;
+};
+const GatewaySecret kGatewaySecrets[] = {
+    {"pg_webhook_secret", "CONCERTD_PG_WEBHOOK_SECRET", &Config::pg_webhook_secret},
+    {"pg_secret", "CONCERTD_PG_SECRET", &Config::pg_secret},
+};
+
+TEST(ConfigFile, GatewaySecretsInAFileAreRefused) {
   TempDir dir;
-  auto c = defaults_for("embedded");
-  auto r = apply_file(c, write_file(dir, "c.json", R"({"pg_webhook_secret": "0123456789abcdef0123456789abcdef"})"));
-  ASSERT_FALSE(r);
-  EXPECT_NE(r.error().detail.find("CONCERTD_PG_WEBHOOK_SECRET"), std::string::npos);
-  EXPECT_TRUE(c.pg_webhook_secret.empty());
+  for (const auto& secret : kGatewaySecrets) {
+    auto c = defaults_for("embedded");
+    auto r = apply_file(
+        c, write_file(dir, "c.json", "{\"" + std::string(secret.key) + "\": \"0123456789abcdef0123456789abcdef\"}"));
+    ASSERT_FALSE(r) << secret.key;
+    EXPECT_NE(r.error().detail.find(secret.env), std::string::npos) << r.error().detail;
+    EXPECT_TRUE((c.*secret.field).empty());
+  }
+}
+
+TEST(ConfigFile, GatewaySettingsAreReadAndBounded) {
+  TempDir dir;
+  auto c = defaults_for("local");
+  EXPECT_TRUE(c.pg_url.empty());  // the sandbox unless told
+  ASSERT_TRUE(apply_file(c, write_file(dir, "c.json",
+                                       R"({"pg_url": "http://127.0.0.1:9090", "pg_timeout_ms": 1500,
+                                           "pg_attempts": 2, "pg_breaker_failures": 10, "payment_threads": 128})")));
+  EXPECT_EQ(c.pg_url, "http://127.0.0.1:9090");
+  EXPECT_EQ(c.pg_timeout_ms, 1500);
+  EXPECT_EQ(c.pg_attempts, 2);
+  EXPECT_EQ(c.pg_breaker_failures, 10);
+  EXPECT_EQ(c.payment_threads, 128);
+  for (const char* bad : {R"({"pg_attempts": 0})", R"({"pg_attempts": 11})", R"({"pg_timeout_ms": 5})",
+                          R"({"payment_threads": 0})", R"({"pg_url": 9090})"}) {
+    auto d = defaults_for("local");
+    EXPECT_FALSE(apply_file(d, write_file(dir, "bad.json", bad))) << bad;
+  }
+  ASSERT_TRUE(apply_env(c, fake_env({{"CONCERTD_PG_URL", "http://pg.internal:8443/toss"}})));
+  EXPECT_EQ(c.pg_url, "http://pg.internal:8443/toss");
 }
 
 // --- apply_env ------------------------------------------------------------------
@@ -356,20 +391,28 @@ TEST(ConfigEnv, ErrorsNeverEchoTheSecret) {
   EXPECT_EQ(f.error().detail.find(secret), std::string::npos) << f.error().detail;
 }
 
-TEST(ConfigEnv, PgWebhookSecretComesFromTheEnvironmentOrAFileLikeTheJwtSecret) {
+TEST(ConfigEnv, GatewaySecretsComeFromTheEnvironmentOrAFileLikeTheJwtSecret) {
   TempDir dir;
-  auto c = defaults_for("local");
-  EXPECT_TRUE(c.pg_webhook_secret.empty());
-  ASSERT_TRUE(apply_env(c, fake_env({{"CONCERTD_PG_WEBHOOK_SECRET", "webhook-secret-0123456789"}})));
-  EXPECT_EQ(c.pg_webhook_secret, "webhook-secret-0123456789");
-  EXPECT_TRUE(c.jwt_secret.empty());  // two secrets, never mixed up
-  auto f = defaults_for("local");
-  ASSERT_TRUE(
-      apply_env(f, fake_env({{"CONCERTD_PG_WEBHOOK_SECRET_FILE", write_file(dir, "pg", "from-a-file-0123456789\n")}})));
-  EXPECT_EQ(f.pg_webhook_secret, "from-a-file-0123456789");
-  EXPECT_FALSE(apply_env(f, fake_env({{"CONCERTD_PG_WEBHOOK_SECRET", "short"}})));
-  EXPECT_FALSE(apply_env(f, fake_env({{"CONCERTD_PG_WEBHOOK_SECRET", "webhook-secret-0123456789"},
-                                      {"CONCERTD_PG_WEBHOOK_SECRET_FILE", write_file(dir, "pg2", "x")}})));
+  for (const auto& secret : kGatewaySecrets) {
+    SCOPED_TRACE(secret.env);
+    const std::string file_env = std::string(secret.env) + "_FILE";
+    auto c = defaults_for("local");
+    EXPECT_TRUE((c.*secret.field).empty());
+    ASSERT_TRUE(apply_env(c, fake_env({{secret.env, "gateway-secret-0123456789"}})));
+    EXPECT_EQ(c.*secret.field, "gateway-secret-0123456789");
+    EXPECT_TRUE(c.jwt_secret.empty());  // secrets are never mixed up
+    for (const auto& other : kGatewaySecrets) {
+      if (other.field != secret.field) {
+        EXPECT_TRUE((c.*other.field).empty());
+      }
+    }
+    auto f = defaults_for("local");
+    ASSERT_TRUE(apply_env(f, fake_env({{file_env, write_file(dir, "pg", "from-a-file-0123456789\n")}})));
+    EXPECT_EQ(f.*secret.field, "from-a-file-0123456789");
+    EXPECT_FALSE(apply_env(f, fake_env({{secret.env, "short"}})));
+    EXPECT_FALSE(
+        apply_env(f, fake_env({{secret.env, "gateway-secret-0123456789"}, {file_env, write_file(dir, "pg2", "x")}})));
+  }
 }
 
 TEST(ConfigEnv, ProfileBringsItsDefaults) {

@@ -87,6 +87,17 @@ class SqliteStoreTest : public ::testing::Test {
     return tx.insert_reservation(r).value();
   }
 
+  // A PENDING payment of alice's for the reservation, as the use case builds it.
+  static domain::Payment pending_payment(Id reservation_id, const std::string& key) {
+    domain::Payment p;
+    p.reservation_id = reservation_id;
+    p.user_id = "alice";
+    p.amount = 50'000;
+    p.idempotency_key = key;
+    p.created_at = p.updated_at = t0;
+    return p;
+  }
+
   std::vector<domain::Seat> seats_now(std::vector<Id> ids) {
     auto tx = store_->begin(TxMode::Read);
     return tx->find_seats(schedule_, ids);
@@ -327,12 +338,7 @@ TEST_F(SqliteStoreTest, ClaimForPaymentIsExclusive) {
 TEST_F(SqliteStoreTest, PaymentRoundTripAndConditionalTransition) {
   auto tx = store_->begin(TxMode::Write);
   const Id r = add_reservation(*tx, "alice", {seats_[0]}, "k1");
-  domain::Payment p;
-  p.reservation_id = r;
-  p.user_id = "alice";
-  p.amount = 50'000;
-  p.idempotency_key = "pay-1";
-  p.created_at = p.updated_at = t0;
+  const auto p = pending_payment(r, "pay-1");
   const Id pid = tx->insert_payment(p).value();
   EXPECT_FALSE(tx->insert_payment(p)) << "the same user and key: the first payment stays";
   EXPECT_EQ(tx->find_payment(pid)->status, domain::PaymentStatus::Pending);
@@ -369,14 +375,7 @@ ports::IdempotencyRecord record(const std::string& key, domain::TimePoint at, co
 TEST_F(SqliteStoreTest, StatusColumnsTakeOnlyTheStatesOfTheSpec) {
   auto tx = store_->begin(TxMode::Write);
   const Id rid = add_reservation(*tx, "alice", {seats_[0]}, "k");
-  domain::Payment p;
-  p.reservation_id = rid;
-  p.user_id = "alice";
-  p.amount = 50'000;
-  p.status = domain::PaymentStatus::Pending;
-  p.idempotency_key = "k";
-  p.created_at = p.updated_at = t0;
-  const Id pid = tx->insert_payment(p).value();
+  const Id pid = tx->insert_payment(pending_payment(rid, "k")).value();
   tx->commit();
   const auto set = [&](const std::string& table, const std::string& status, Id id) {
     return exec_raw(path_, "UPDATE " + table + " SET status = '" + status + "' WHERE id = " + std::to_string(id));
