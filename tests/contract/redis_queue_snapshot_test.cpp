@@ -48,7 +48,7 @@ TEST_F(RedisQueueSnapshotTest, PollsLagAnotherInstancesMovesUntilTheNextRefresh)
   ASSERT_TRUE(stale);
   EXPECT_EQ(stale->status, TokenStatus::Waiting);
   EXPECT_EQ(b->status(first, "fan1", t0)->status, TokenStatus::Active);  // what a hold asks: Redis itself
-  EXPECT_EQ(a->poll(first, "fan1", t0)->status, TokenStatus::Active);   // A never lags its own moves
+  EXPECT_EQ(a->poll(first, "fan1", t0)->status, TokenStatus::Active);    // A never lags its own moves
 
   refresh_b(t0);
   auto fresh = b->poll(first, "fan1", t0);
@@ -75,8 +75,8 @@ TEST_F(RedisQueueSnapshotTest, TokensWorkOnlyForTheirFanOnEveryInstance) {
   EXPECT_FALSE(b->poll(token, "mallory", t0));
   EXPECT_FALSE(b->status(token, "mallory", t0));
   EXPECT_FALSE(b->leave(token, "mallory"));
-  EXPECT_FALSE(RedisQueueStore(*redis, {adapters::redis::queue_token_key("another secret"), 1000, 1h})
-                   .poll(token, "alice", t0));
+  EXPECT_FALSE(
+      RedisQueueStore(*redis, {adapters::redis::queue_token_key("another secret"), 1000, 1h}).poll(token, "alice", t0));
   EXPECT_TRUE(b->poll(token, "alice", t0));  // the refused leave changed nothing
 }
 
@@ -106,13 +106,60 @@ TEST_F(RedisQueueSnapshotTest, PreQueueFansLearnTheirDrawnPlaceFromTheSnapshot) 
   for (int i = 0; i < 5; ++i) {
     auto polled = b->poll(tokens[static_cast<std::size_t>(i)], "early" + std::to_string(i), t0);
     ASSERT_TRUE(polled && polled->position);
-    EXPECT_EQ(*polled->position, *b->status(tokens[static_cast<std::size_t>(i)], "early" + std::to_string(i), t0)->position);
+    EXPECT_EQ(*polled->position,
+              *b->status(tokens[static_cast<std::size_t>(i)], "early" + std::to_string(i), t0)->position);
     places.insert(*polled->position);
   }
   EXPECT_EQ(places, (std::set<std::int64_t>{1, 2, 3, 4, 5}));
   // A late pre-queue entrant (its instance's clock says "not open yet") is numbered, not lost.
   auto late = a->enter(kSchedule, "late", t0, true).token;
   EXPECT_EQ(late.position, 6);
+}
+
+// Redis restarts without persistence (issue 13): every key of the queue is gone
+// while instances still hold snapshots of it. The first refresh that sees Redis
+// behind it writes the counters back, so the queue moves again with no restart;
+// a waiting fan's signed ticket takes its own place again on its next poll, and
+// a fan who enters afterwards is numbered after every ticket already handed out
+// and admitted after the fans who were ahead of it.
+TEST_F(RedisQueueSnapshotTest, AfterRedisLosesTheQueueItMovesOnAndNobodyIsPassedByLaterFans) {
+  std::vector<std::string> tokens;
+  for (int i = 1; i <= 4; ++i) tokens.push_back(a->enter(kSchedule, "fan" + std::to_string(i), t0, false).token.token);
+  ASSERT_EQ(a->promote(kSchedule, 1, t0, 60s).size(), 1u);  // fan1 is admitted; 2, 3, 4 wait
+  b->poll(tokens[1], "fan2", t0);
+  refresh_b(t0);
+  ASSERT_EQ(b->poll(tokens[1], "fan2", t0)->position, 1);
+
+  // Redis comes back empty: the queue's keys are gone.
+  std::vector<std::string> del{"DEL"};
+  for (const char* k :
+       {"waiting", "pre", "active", "seen", "users", "meta", "tokens", "admitted", "admlog", "moves", "drawn"}) {
+    del.push_back(redis->prefix() + "q:{s:" + std::to_string(kSchedule) + "}:" + k);
+  }
+  redis->command(del);
+
+  refresh_b(t0 + 1s);  // B sees Redis behind its snapshot and writes back how far the queue had gone
+  const auto late = a->enter(kSchedule, "late", t0 + 1s, false).token;
+  EXPECT_EQ(late.position, 4);  // seq 5 (not a second "w1"), served up to 1: behind fans 2, 3, 4
+  const auto fan3 = b->status(tokens[2], "fan3", t0 + 1s);  // fan3 polls: its place again
+  ASSERT_TRUE(fan3);
+  EXPECT_EQ(fan3->status, TokenStatus::Waiting);
+  EXPECT_EQ(fan3->position, 2);  // seq 3, served up to 1
+  ASSERT_TRUE(b->status(tokens[1], "fan2", t0 + 1s));
+  EXPECT_FALSE(b->status(tokens[2], "mallory", t0 + 1s));  // a ticket re-seats only its own fan
+  EXPECT_TRUE(b->leave(tokens[2], "fan3"));
+  EXPECT_FALSE(b->status(tokens[2], "fan3", t0 + 1s));  // once: a fan who left after the loss stays gone
+
+  ASSERT_TRUE(b->status(tokens[3], "fan4", t0 + 1s));
+
+  // The queue moves again, in ticket order: fan2 and fan4 before the late fan.
+  const auto admitted = a->promote(kSchedule, 2, t0 + 2s, 60s);
+  ASSERT_EQ(admitted.size(), 2u);
+  EXPECT_EQ(admitted[0].user_id, "fan2");
+  EXPECT_EQ(admitted[1].user_id, "fan4");
+  refresh_b(t0 + 2s);
+  EXPECT_EQ(b->poll(tokens[1], "fan2", t0 + 2s)->status, TokenStatus::Active);
+  EXPECT_EQ(b->poll(late.token, "late", t0 + 2s)->position, 1);
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #include "adapters/redis/queue_store.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <charconv>
 #include <random>
-
-#include <spdlog/spdlog.h>
 
 namespace concert::adapters::redis {
 
@@ -73,9 +73,10 @@ QueueRefresh refresh_from(const Reply& r) {
   q.drawn_base = as_ll(e.at(3));
   q.drawn_count = as_ll(e.at(4));
   q.oldest_move = as_ll(e.at(5));
-  const auto moves = static_cast<std::size_t>(as_ll(e.at(6)));
-  for (std::size_t i = 7; i < 7 + moves; ++i) q.moves.push_back(move_from(e.at(i).str));
-  for (std::size_t i = 7 + moves; i + 1 < e.size(); i += 2) q.active.emplace_back(e[i].str, time_of(as_ll(e[i + 1])));
+  q.latest_move = as_ll(e.at(6));
+  const auto moves = static_cast<std::size_t>(as_ll(e.at(7)));
+  for (std::size_t i = 8; i < 8 + moves; ++i) q.moves.push_back(move_from(e.at(i).str));
+  for (std::size_t i = 8 + moves; i + 1 < e.size(); i += 2) q.active.emplace_back(e[i].str, time_of(as_ll(e[i + 1])));
   return q;
 }
 
@@ -89,9 +90,7 @@ constexpr int kPagesPerRefresh = 50;
 }  // namespace
 
 RedisQueueStore::RedisQueueStore(RedisClient& client, RedisQueueOptions options)
-    : client_(client),
-      options_(std::move(options)),
-      signer_(options_.token_key) {
+    : client_(client), options_(std::move(options)), signer_(options_.token_key) {
   if (options_.refresh_in_background) refresher_ = std::jthread([this](std::stop_token stop) { refresh_all(stop); });
 }
 
@@ -118,7 +117,8 @@ ports::EnterResult RedisQueueStore::enter(domain::Id schedule_id, const domain::
   }
   if (d.elements.at(1).str == "WAITING") {
     std::lock_guard lock(snapshots_mutex_);
-    if (auto it = snapshots_.find(schedule_id); it != snapshots_.end()) it->second.note_entered(as_ll(d.elements.at(2)));
+    if (auto it = snapshots_.find(schedule_id); it != snapshots_.end())
+      it->second.note_entered(as_ll(d.elements.at(2)));
   }
   return {token_from(d, schedule_id, signer_), d.elements.at(7).str == "1"};
 }
@@ -157,7 +157,9 @@ std::optional<domain::QueueToken> RedisQueueStore::status(const std::string& tok
                                                           domain::TimePoint now) {
   const auto ticket = signer_.verify(token, user);
   if (!ticket) return std::nullopt;
-  auto d = client_.eval(kStatusScript, keys_of(ticket->schedule_id), {ticket->name, ms(now)});
+  // The ticket's signature is verified: if Redis lost the queue, the fan takes
+  // its own place again (status-11.lua).
+  auto d = client_.eval(kStatusScript, keys_of(ticket->schedule_id), {ticket->name, ms(now), user, "1"});
   // The user check matters only if Redis lost the queue and numbered anew.
   if (d.elements.empty() || d.elements.at(6).str != user) return std::nullopt;
   return token_from(d, ticket->schedule_id, signer_);
@@ -223,10 +225,24 @@ void RedisQueueStore::refresh(domain::Id schedule_id) {
     std::vector<std::string> args{std::to_string(cursor), std::to_string(kMovesPerPage), ms(polls.at)};
     args.insert(args.end(), polls.names.begin(), polls.names.end());
     const auto refreshed = refresh_from(client_.eval(kRefreshScript, keys, args));
-    std::lock_guard lock(snapshots_mutex_);
-    auto& snapshot = snapshots_[schedule_id];
-    snapshot.apply(refreshed);
-    const bool started_over = cursor > 0 && snapshot.cursor() == 0;
+    std::optional<ServingSnapshot::Lost> lost;
+    bool started_over = false;
+    {
+      std::lock_guard lock(snapshots_mutex_);
+      auto& snapshot = snapshots_[schedule_id];
+      snapshot.apply(refreshed);
+      lost = snapshot.take_lost();
+      started_over = cursor > 0 && snapshot.cursor() == 0;
+    }
+    if (lost) {
+      // Redis came back without this queue: write back how far it had gone, so
+      // the queue moves on from there (SPEC I7) and new fans queue behind the old.
+      client_.eval(kRestoreScript, keys,
+                   {std::to_string(lost->last_seq), std::to_string(lost->serving_seq), std::to_string(lost->moves)});
+      spdlog::warn("schedule {}: Redis lost the queue; restored last_seq {}, serving_seq {}, move {}", schedule_id,
+                   lost->last_seq, lost->serving_seq, lost->moves);
+      continue;  // a cold start from what Redis has now
+    }
     if (refreshed.moves.size() < kMovesPerPage && !started_over) break;
   }
   for (int page = 0; page < kPagesPerRefresh; ++page) {

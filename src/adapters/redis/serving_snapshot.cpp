@@ -41,6 +41,12 @@ void ServingSnapshot::reset() {
 }
 
 void ServingSnapshot::apply(const QueueRefresh& r) {
+  if (loaded_ && (r.latest_move < cursor_ || r.serving_seq < serving_seq_ || r.last_seq < last_seq_)) {
+    const Lost lost{last_seq_, serving_seq_, cursor_};
+    reset();
+    lost_ = lost;
+    return;
+  }
   if (cursor_ > 0 && r.oldest_move > cursor_ + 1) {
     reset();  // the moves we missed were trimmed: start over from the active set
     return;
@@ -66,11 +72,12 @@ void ServingSnapshot::apply(const QueueRefresh& r) {
   loaded_ = true;
   // Forget departures the serving counter has passed: past it, anyone not active
   // is gone anyway. (Ended sessions leave active_ by their "G" move.)
-  if (served_more) std::erase_if(gone_, [this](const std::string& name) {
-    auto ticket = ticket_named(0, name);
-    auto seq = ticket ? seq_of(*ticket) : std::nullopt;
-    return seq && *seq <= serving_seq_;
-  });
+  if (served_more)
+    std::erase_if(gone_, [this](const std::string& name) {
+      auto ticket = ticket_named(0, name);
+      auto seq = ticket ? seq_of(*ticket) : std::nullopt;
+      return seq && *seq <= serving_seq_;
+    });
 }
 
 void ServingSnapshot::add_drawn(const std::vector<std::string>& names) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "adapters/redis/queue_ticket.hpp"
@@ -31,6 +32,7 @@ struct QueueRefresh {
   std::int64_t drawn_base = 0;
   std::int64_t drawn_count = 0;
   std::int64_t oldest_move = 0;  // 0: none logged
+  std::int64_t latest_move = 0;  // the log's number (meta.moves)
   std::vector<QueueMove> moves;
   std::vector<std::pair<std::string, domain::TimePoint>> active;  // cold start only
 };
@@ -40,7 +42,7 @@ class ServingSnapshot {
   enum class Verdict { Ask, Gone, Waiting, PreQueue, Active };
   struct Answer {
     Verdict verdict = Verdict::Ask;
-    std::int64_t position = 0;        // Waiting
+    std::int64_t position = 0;       // Waiting
     domain::TimePoint active_until;  // Active
   };
 
@@ -52,8 +54,17 @@ class ServingSnapshot {
   // The move number to replay from; 0 asks for a cold start (moves and active set).
   std::int64_t cursor() const { return cursor_; }
   // Replays one page of moves. A warm snapshot that fell behind the log's
-  // trimming starts over cold (its cursor drops to 0).
+  // trimming starts over cold (its cursor drops to 0); so does one that finds
+  // Redis behind it (the log's number, the serving or the last seq went back:
+  // Redis lost the queue), remembering how far it had seen for take_lost().
   void apply(const QueueRefresh& refresh);
+  // How far this snapshot had seen the queue before Redis lost it, once.
+  struct Lost {
+    std::int64_t last_seq = 0;
+    std::int64_t serving_seq = 0;
+    std::int64_t moves = 0;
+  };
+  std::optional<Lost> take_lost() { return std::exchange(lost_, std::nullopt); }
   // Pre-queue tickets drawn since the last call need their seq loaded from the
   // drawn list: [from, drawn_count).
   std::int64_t drawn_loaded() const { return drawn_loaded_; }
@@ -80,11 +91,12 @@ class ServingSnapshot {
   std::int64_t drawn_base_ = 0;
   std::int64_t drawn_count_ = 0;
   std::int64_t drawn_loaded_ = 0;
-  std::vector<std::int64_t> pre_seq_;  // pre-queue n -> drawn seq (0: not loaded)
+  std::vector<std::int64_t> pre_seq_;                          // pre-queue n -> drawn seq (0: not loaded)
   std::unordered_map<std::string, domain::TimePoint> active_;  // ticket -> active_until
-  std::unordered_set<std::string> gone_;                  // left, used or expired while still waiting
+  std::unordered_set<std::string> gone_;                       // left, used or expired while still waiting
   std::unordered_set<std::string> polls_;
   domain::TimePoint last_poll_;
+  std::optional<Lost> lost_;
 };
 
 }  // namespace concert::adapters::redis
