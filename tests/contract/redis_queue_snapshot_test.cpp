@@ -119,9 +119,9 @@ TEST_F(RedisQueueSnapshotTest, PreQueueFansLearnTheirDrawnPlaceFromTheSnapshot) 
 // Redis restarts without persistence (issue 13): every key of the queue is gone
 // while instances still hold snapshots of it. The first refresh that sees Redis
 // behind it writes the counters back, so the queue moves again with no restart;
-// a waiting fan's signed ticket takes its own place again on its next poll, and
-// a fan who enters afterwards is numbered after every ticket already handed out
-// and admitted after the fans who were ahead of it.
+// a waiting fan's signed ticket takes its own place again on its next poll, an
+// admitted fan's its session, and a fan who enters afterwards is numbered after
+// every ticket already handed out and admitted after the fans who were ahead of it.
 TEST_F(RedisQueueSnapshotTest, AfterRedisLosesTheQueueItMovesOnAndNobodyIsPassedByLaterFans) {
   std::vector<std::string> tokens;
   for (int i = 1; i <= 4; ++i) tokens.push_back(a->enter(kSchedule, "fan" + std::to_string(i), t0, false).token.token);
@@ -151,6 +151,12 @@ TEST_F(RedisQueueSnapshotTest, AfterRedisLosesTheQueueItMovesOnAndNobodyIsPassed
   EXPECT_FALSE(b->status(tokens[2], "fan3", t0 + 1s));  // once: a fan who left after the loss stays gone
 
   ASSERT_TRUE(b->status(tokens[3], "fan4", t0 + 1s));
+  // fan1 was admitted before the loss, as B saw: its session comes back as it was.
+  const auto fan1 = b->status(tokens[0], "fan1", t0 + 1s);
+  ASSERT_TRUE(fan1);
+  EXPECT_EQ(fan1->status, TokenStatus::Active);
+  EXPECT_EQ(fan1->active_until, t0 + 60s);
+  EXPECT_EQ(a->counts(kSchedule).active, 1);
 
   // The queue moves again, in ticket order: fan2 and fan4 before the late fan.
   const auto admitted = a->promote(kSchedule, 2, t0 + 2s, 60s);

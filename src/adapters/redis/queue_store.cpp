@@ -237,10 +237,15 @@ void RedisQueueStore::refresh(domain::Id schedule_id) {
     if (lost) {
       // Redis came back without this queue: write back how far it had gone, so
       // the queue moves on from there (SPEC I7) and new fans queue behind the old.
-      client_.eval(kRestoreScript, keys,
-                   {std::to_string(lost->last_seq), std::to_string(lost->serving_seq), std::to_string(lost->moves)});
-      spdlog::warn("schedule {}: Redis lost the queue; restored last_seq {}, serving_seq {}, move {}", schedule_id,
-                   lost->last_seq, lost->serving_seq, lost->moves);
+      std::vector<std::string> restore{std::to_string(lost->last_seq), std::to_string(lost->serving_seq),
+                                       std::to_string(lost->moves)};
+      for (const auto& [name, until] : lost->active) {
+        restore.push_back(name);
+        restore.push_back(ms(until));
+      }
+      client_.eval(kRestoreScript, keys, restore);
+      spdlog::warn("schedule {}: Redis lost the queue; restored last_seq {}, serving_seq {}, move {}, {} sessions",
+                   schedule_id, lost->last_seq, lost->serving_seq, lost->moves, lost->active.size());
       continue;  // a cold start from what Redis has now
     }
     if (refreshed.moves.size() < kMovesPerPage && !started_over) break;

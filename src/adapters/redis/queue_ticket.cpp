@@ -32,7 +32,8 @@ std::string queue_token_key(std::string_view jwt_secret) {
 }
 
 std::string TicketSigner::mac(domain::Id schedule_id, const std::string& name, const domain::UserId& user) const {
-  return platform::hmac_sha256_hex(key_, std::to_string(schedule_id) + "." + name + "\n" + user).substr(0, kMacHexLength);
+  return platform::hmac_sha256_hex(key_, std::to_string(schedule_id) + "." + name + "\n" + user)
+      .substr(0, kMacHexLength);
 }
 
 std::string TicketSigner::sign(domain::Id schedule_id, const std::string& name, const domain::UserId& user) const {
@@ -47,7 +48,8 @@ std::optional<Ticket> TicketSigner::verify(const std::string& token, const domai
   if (!schedule_id) return std::nullopt;
   auto ticket = ticket_named(*schedule_id, token.substr(first + 1, last - first - 1));
   if (!ticket) return std::nullopt;
-  if (!platform::constant_time_equals(token.substr(last + 1), mac(*schedule_id, ticket->name, user))) return std::nullopt;
+  if (!platform::constant_time_equals(token.substr(last + 1), mac(*schedule_id, ticket->name, user)))
+    return std::nullopt;
   return ticket;
 }
 

@@ -17,14 +17,13 @@ namespace {
 // busy script, a cluster reconfiguring. They are the same fast 503 as a lost
 // connection (SPEC I7), not a bug of ours.
 bool cannot_serve_now(std::string_view error) {
-  static constexpr std::string_view prefixes[] = {"LOADING", "OOM",     "READONLY",    "MASTERDOWN", "BUSY",
+  static constexpr std::string_view prefixes[] = {"LOADING",  "OOM",         "READONLY",   "MASTERDOWN", "BUSY",
                                                   "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS", "MISCONF"};
   for (const auto prefix : prefixes) {
     if (error.rfind(prefix, 0) == 0 && (error.size() == prefix.size() || error[prefix.size()] == ' ')) return true;
   }
   return false;
 }
-
 
 timeval to_timeval(std::chrono::milliseconds ms) {
   return timeval{static_cast<time_t>(ms.count() / 1000), static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
@@ -149,8 +148,8 @@ Reply RedisClient::run(Connection& conn, const std::vector<std::string>& argv) {
     args.push_back(a.data());
     lengths.push_back(a.size());
   }
-  auto* raw = static_cast<redisReply*>(
-      redisCommandArgv(conn.ctx, static_cast<int>(args.size()), args.data(), lengths.data()));
+  auto* raw =
+      static_cast<redisReply*>(redisCommandArgv(conn.ctx, static_cast<int>(args.size()), args.data(), lengths.data()));
   if (!raw) {
     conn.broken = true;  // I/O error or timeout: the protocol state is unknown
     throw RedisUnavailable(std::string("Redis command failed: ") + conn.ctx->errstr);
@@ -176,7 +175,8 @@ Reply RedisClient::command(const std::vector<std::string>& argv) {
   }
 }
 
-Reply RedisClient::eval(const Script& script, const std::vector<std::string>& keys, const std::vector<std::string>& args) {
+Reply RedisClient::eval(const Script& script, const std::vector<std::string>& keys,
+                        const std::vector<std::string>& args) {
   auto conn = acquire();
   auto call = [&](const std::string& sha) {
     std::vector<std::string> argv{"EVALSHA", sha, std::to_string(keys.size())};

@@ -36,8 +36,7 @@ constexpr int kSharedShift = kEpochBits + 1;
 
 }  // namespace
 
-RedisSeatMapCache::RedisSeatMapCache(RedisClient& client, std::chrono::milliseconds local_ttl,
-                                     bool flush_in_background)
+RedisSeatMapCache::RedisSeatMapCache(RedisClient& client, std::chrono::milliseconds local_ttl, bool flush_in_background)
     : client_(client), local_ttl_(local_ttl) {
   if (flush_in_background) flusher_ = std::jthread([this](std::stop_token stop) { this->flush_in_background(stop); });
 }

@@ -42,9 +42,9 @@ void ServingSnapshot::reset() {
 
 void ServingSnapshot::apply(const QueueRefresh& r) {
   if (loaded_ && (r.latest_move < cursor_ || r.serving_seq < serving_seq_ || r.last_seq < last_seq_)) {
-    const Lost lost{last_seq_, serving_seq_, cursor_};
+    Lost lost{last_seq_, serving_seq_, cursor_, {active_.begin(), active_.end()}};
     reset();
-    lost_ = lost;
+    lost_ = std::move(lost);
     return;
   }
   if (cursor_ > 0 && r.oldest_move > cursor_ + 1) {

@@ -63,6 +63,7 @@ class ServingSnapshot {
     std::int64_t last_seq = 0;
     std::int64_t serving_seq = 0;
     std::int64_t moves = 0;
+    std::vector<std::pair<std::string, domain::TimePoint>> active;  // admitted fans and their active_until
   };
   std::optional<Lost> take_lost() { return std::exchange(lost_, std::nullopt); }
   // Pre-queue tickets drawn since the last call need their seq loaded from the
