@@ -1,8 +1,8 @@
 // The snapshot a poll is answered from (SPEC §2a): what it answers from memory,
 // and that it asks Redis whenever it cannot be sure.
-#include <gtest/gtest.h>
-
 #include "adapters/redis/serving_snapshot.hpp"
+
+#include <gtest/gtest.h>
 
 namespace concert::adapters::redis {
 namespace {
@@ -13,12 +13,12 @@ const domain::TimePoint t0{domain::Millis(1'000'000)};
 Ticket w(std::int64_t seq) { return *ticket_named(1, "w" + std::to_string(seq)); }
 Ticket p(std::int64_t n) { return *ticket_named(1, "p" + std::to_string(n)); }
 
-QueueRefresh at(std::int64_t serving, std::int64_t last, std::vector<QueueMove> moves = {},
-                std::int64_t oldest = 1) {
+QueueRefresh at(std::int64_t serving, std::int64_t last, std::vector<QueueMove> moves = {}, std::int64_t oldest = 1) {
   QueueRefresh r;
   r.serving_seq = serving;
   r.last_seq = last;
   r.oldest_move = moves.empty() ? 0 : oldest;
+  r.latest_move = 1'000'000;  // Redis still has the queue (below: when it lost it)
   r.moves = std::move(moves);
   return r;
 }
@@ -103,6 +103,38 @@ TEST(ServingSnapshot, WaitingPollsAreKeptForTheIdleTimeout) {
   EXPECT_EQ(polls.names, (std::vector<std::string>{"w5", "w6"}));
   EXPECT_EQ(polls.at, t0 + std::chrono::seconds(2));
   EXPECT_TRUE(s.take_polls().names.empty());
+}
+
+// Redis came back without the queue (issue 13): a refresh whose log number,
+// serving or last seq went back starts the snapshot over and hands over what it
+// had seen, admitted fans included, for Redis to be given back; afterwards the
+// tickets handed out before the loss are sent to Redis until it knows them again.
+TEST(ServingSnapshot, ARedisThatLostTheQueueStartsItOverAndHandsOverWhatItSaw) {
+  ServingSnapshot s;
+  const auto until = t0 + std::chrono::minutes(5);
+  s.apply(at(2, 6, {admitted("w2", until)}));
+  EXPECT_FALSE(s.take_lost());
+  auto empty = at(0, 0);
+  empty.latest_move = 0;
+  s.apply(empty);
+  const auto lost = s.take_lost();
+  ASSERT_TRUE(lost);
+  EXPECT_EQ(lost->last_seq, 6);
+  EXPECT_EQ(lost->serving_seq, 2);
+  EXPECT_EQ(lost->moves, 1);
+  ASSERT_EQ(lost->active.size(), 1u);
+  EXPECT_EQ(lost->active[0], std::make_pair(std::string("w2"), until));
+  EXPECT_FALSE(s.take_lost());  // once
+  EXPECT_EQ(s.cursor(), 0);     // a cold start next
+  EXPECT_EQ(s.answer(w(4), t0).verdict, Verdict::Ask);
+
+  auto restored = at(2, 7);
+  restored.restored_seq = 6;
+  s.apply(restored);
+  EXPECT_EQ(s.answer(w(4), t0).verdict, Verdict::Ask);      // handed out before the loss: Redis re-seats it
+  EXPECT_EQ(s.answer(w(7), t0).verdict, Verdict::Waiting);  // entered since: memory answers
+  s.note_back(*ticket_named(1, "w4"));
+  EXPECT_EQ(s.answer(w(4), t0).verdict, Verdict::Waiting);
 }
 
 }  // namespace

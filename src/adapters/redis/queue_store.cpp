@@ -74,9 +74,10 @@ QueueRefresh refresh_from(const Reply& r) {
   q.drawn_count = as_ll(e.at(4));
   q.oldest_move = as_ll(e.at(5));
   q.latest_move = as_ll(e.at(6));
-  const auto moves = static_cast<std::size_t>(as_ll(e.at(7)));
-  for (std::size_t i = 8; i < 8 + moves; ++i) q.moves.push_back(move_from(e.at(i).str));
-  for (std::size_t i = 8 + moves; i + 1 < e.size(); i += 2) q.active.emplace_back(e[i].str, time_of(as_ll(e[i + 1])));
+  q.restored_seq = as_ll(e.at(7));
+  const auto moves = static_cast<std::size_t>(as_ll(e.at(8)));
+  for (std::size_t i = 9; i < 9 + moves; ++i) q.moves.push_back(move_from(e.at(i).str));
+  for (std::size_t i = 9 + moves; i + 1 < e.size(); i += 2) q.active.emplace_back(e[i].str, time_of(as_ll(e[i + 1])));
   return q;
 }
 
@@ -102,11 +103,19 @@ RedisQueueStore::~RedisQueueStore() {
 
 ports::EnterResult RedisQueueStore::enter(domain::Id schedule_id, const domain::UserId& user, domain::TimePoint now,
                                           bool pre_open) {
+  std::int64_t seen_last = 0, seen_serving = 0;
+  {
+    std::lock_guard lock(snapshots_mutex_);
+    if (auto it = snapshots_.find(schedule_id); it != snapshots_.end()) {
+      seen_last = it->second.last_seq();
+      seen_serving = it->second.serving_seq();
+    }
+  }
   Reply d;
   try {
     d = client_.eval(kEnterScript, keys_of(schedule_id),
                      {user, ms(now), pre_open ? "1" : "0", std::to_string(options_.max_tokens_per_schedule),
-                      std::to_string(random_seed())});
+                      std::to_string(random_seed()), std::to_string(seen_last), std::to_string(seen_serving)});
   } catch (const RedisUnavailable&) {
     throw;
   } catch (const std::runtime_error& e) {
@@ -159,9 +168,13 @@ std::optional<domain::QueueToken> RedisQueueStore::status(const std::string& tok
   if (!ticket) return std::nullopt;
   // The ticket's signature is verified: if Redis lost the queue, the fan takes
   // its own place again (status-11.lua).
-  auto d = client_.eval(kStatusScript, keys_of(ticket->schedule_id), {ticket->name, ms(now), user, "1"});
+  auto d = client_.eval(kStatusScript, keys_of(ticket->schedule_id), {ticket->name, ms(now), user});
   // The user check matters only if Redis lost the queue and numbered anew.
   if (d.elements.empty() || d.elements.at(6).str != user) return std::nullopt;
+  {
+    std::lock_guard lock(snapshots_mutex_);
+    if (auto it = snapshots_.find(ticket->schedule_id); it != snapshots_.end()) it->second.note_back(*ticket);
+  }
   return token_from(d, ticket->schedule_id, signer_);
 }
 

@@ -22,6 +22,7 @@ ServingSnapshot::Answer ServingSnapshot::answer(const Ticket& ticket, domain::Ti
   }
   const auto seq = seq_of(ticket);
   if (!seq || *seq > last_seq_) return {};  // drawn list still loading, or entered since the last refresh
+  if (*seq <= restored_seq_ && !back_.contains(ticket.name)) return {};  // its place is retaken in Redis
   if (*seq <= serving_seq_) return {Verdict::Gone, 0, {}};  // admitted and gone since (an active fan is in active_)
   note_poll(ticket.name, now);
   return {Verdict::Waiting, *seq - serving_seq_, {}};
@@ -41,7 +42,9 @@ void ServingSnapshot::reset() {
 }
 
 void ServingSnapshot::apply(const QueueRefresh& r) {
-  if (loaded_ && (r.latest_move < cursor_ || r.serving_seq < serving_seq_ || r.last_seq < last_seq_)) {
+  // Only what refreshes alone set is compared: last_seq_ also moves when this
+  // instance numbers a fan, which a reply read just before may not show yet.
+  if (loaded_ && (r.latest_move < cursor_ || r.serving_seq < serving_seq_)) {
     Lost lost{last_seq_, serving_seq_, cursor_, {active_.begin(), active_.end()}};
     reset();
     lost_ = std::move(lost);
@@ -69,6 +72,8 @@ void ServingSnapshot::apply(const QueueRefresh& r) {
   drawn_ = r.drawn;
   drawn_base_ = r.drawn_base;
   drawn_count_ = r.drawn_count;
+  if (r.restored_seq != restored_seq_) back_.clear();  // another loss: every ticket asks again
+  restored_seq_ = r.restored_seq;
   loaded_ = true;
   // Forget departures the serving counter has passed: past it, anyone not active
   // is gone anyway. (Ended sessions leave active_ by their "G" move.)
@@ -78,6 +83,11 @@ void ServingSnapshot::apply(const QueueRefresh& r) {
       auto seq = ticket ? seq_of(*ticket) : std::nullopt;
       return seq && *seq <= serving_seq_;
     });
+}
+
+void ServingSnapshot::note_back(const Ticket& ticket) {
+  const auto seq = seq_of(ticket);
+  if (seq && *seq <= restored_seq_) back_.insert(ticket.name);
 }
 
 void ServingSnapshot::add_drawn(const std::vector<std::string>& names) {

@@ -31,8 +31,9 @@ struct QueueRefresh {
   bool drawn = false;
   std::int64_t drawn_base = 0;
   std::int64_t drawn_count = 0;
-  std::int64_t oldest_move = 0;  // 0: none logged
-  std::int64_t latest_move = 0;  // the log's number (meta.moves)
+  std::int64_t oldest_move = 0;   // 0: none logged
+  std::int64_t latest_move = 0;   // the log's number (meta.moves)
+  std::int64_t restored_seq = 0;  // tickets up to it were handed out before Redis lost the queue
   std::vector<QueueMove> moves;
   std::vector<std::pair<std::string, domain::TimePoint>> active;  // cold start only
 };
@@ -51,12 +52,18 @@ class ServingSnapshot {
 
   // A fan entered here with this seq: polls for it need not ask Redis.
   void note_entered(std::int64_t seq) { last_seq_ = std::max(last_seq_, seq); }
+  // Redis knows this ticket (again): a ticket handed out before Redis lost the
+  // queue is sent to Redis until then, so it can take its place again there.
+  void note_back(const Ticket& ticket);
   // The move number to replay from; 0 asks for a cold start (moves and active set).
   std::int64_t cursor() const { return cursor_; }
+  // The highest numbers seen: what Redis must never go below.
+  std::int64_t last_seq() const { return last_seq_; }
+  std::int64_t serving_seq() const { return serving_seq_; }
   // Replays one page of moves. A warm snapshot that fell behind the log's
   // trimming starts over cold (its cursor drops to 0); so does one that finds
-  // Redis behind it (the log's number, the serving or the last seq went back:
-  // Redis lost the queue), remembering how far it had seen for take_lost().
+  // Redis behind it (the log's number or the serving seq went back: Redis lost
+  // the queue), remembering how far it had seen for take_lost().
   void apply(const QueueRefresh& refresh);
   // How far this snapshot had seen the queue before Redis lost it, once.
   struct Lost {
@@ -98,6 +105,8 @@ class ServingSnapshot {
   std::unordered_set<std::string> polls_;
   domain::TimePoint last_poll_;
   std::optional<Lost> lost_;
+  std::int64_t restored_seq_ = 0;
+  std::unordered_set<std::string> back_;  // tickets <= restored_seq_ that Redis knows again
 };
 
 }  // namespace concert::adapters::redis

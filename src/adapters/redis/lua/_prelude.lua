@@ -91,3 +91,50 @@ local function draw(keys, seed)
   redis.call('DEL', keys[2])
   redis.call('HSET', keys[6], 'last_seq', seq + #pre)
 end
+
+-- After Redis lost the queue (a restart without persistence): the tickets handed
+-- out before (seq <= meta.restored_seq) may take their places again on their
+-- fan's next call (status-11.lua), once each (meta "r:<ticket>"); promotion holds
+-- back fans numbered after the loss for RESEAT_GRACE_MS (promote-11.lua) so the
+-- earlier ones can. An instance's counters are raised, never lowered.
+local RESEAT_GRACE_MS = 10000
+
+-- Redis' own clock (ms): the grace is kept by the server every instance shares,
+-- whatever the callers' clocks say.
+local function server_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function raise_floors(keys, last_seq, serving_seq)
+  local raised = 0
+  -- Redis numbered below what an instance saw handed out: it lost the queue.
+  if tonumber(redis.call('HGET', keys[6], 'last_seq') or '0') < tonumber(last_seq) then
+    redis.call('HSET', keys[6], 'last_seq', last_seq)
+    if tonumber(redis.call('HGET', keys[6], 'restored_seq') or '0') < tonumber(last_seq) then
+      redis.call('HSET', keys[6], 'restored_seq', last_seq)
+      redis.call('HSET', keys[6], 'restored_until', server_ms() + RESEAT_GRACE_MS)
+    end
+    raised = 1
+  end
+  if tonumber(redis.call('HGET', keys[6], 'serving_seq') or '0') < tonumber(serving_seq) then
+    redis.call('HSET', keys[6], 'serving_seq', serving_seq)
+    raised = 1
+  end
+  return raised
+end
+
+-- A ticket handed out before the loss, not back yet, of a user with no live
+-- token: its seq, and its active_until if an instance saw it admitted and the
+-- session has not run out. nil otherwise.
+local function lost_ticket(keys, token, user, now)
+  if string.sub(token, 1, 1) ~= 'w' then return nil end
+  local seq = tonumber(string.sub(token, 2))
+  local restored = tonumber(redis.call('HGET', keys[6], 'restored_seq') or '0')
+  if not seq or seq > restored or redis.call('HEXISTS', keys[6], 'r:' .. token) == 1 then return nil end
+  if redis.call('HGET', keys[5], user) then return nil end
+  if seq > tonumber(redis.call('HGET', keys[6], 'serving_seq') or '0') then return seq, nil end
+  local until_ms = tonumber(redis.call('HGET', keys[6], 'a:' .. token) or '0')
+  if until_ms > tonumber(now) then return seq, until_ms end
+  return nil
+end

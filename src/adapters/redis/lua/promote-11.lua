@@ -3,8 +3,17 @@
   Returns {user, entered_at, token, ...} for each promoted fan.
 ]]
 local out = {}
-local popped = redis.call('ZPOPMIN', KEYS[1], ARGV[1])
 local now = tonumber(ARGV[2])
+local popped
+if server_ms() < tonumber(redis.call('HGET', KEYS[6], 'restored_until') or '0') then
+  -- Just after Redis lost the queue: only tickets handed out before it, so fans
+  -- who entered since cannot pass those who have not polled again yet.
+  popped = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', redis.call('HGET', KEYS[6], 'restored_seq'), 'WITHSCORES',
+                      'LIMIT', 0, tonumber(ARGV[1]))
+  for i = 1, #popped, 2 do redis.call('ZREM', KEYS[1], popped[i]) end
+else
+  popped = redis.call('ZPOPMIN', KEYS[1], ARGV[1])
+end
 local active_until = now + tonumber(ARGV[3])
 for i = 1, #popped, 2 do
   local token = popped[i]

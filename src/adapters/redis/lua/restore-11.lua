@@ -2,23 +2,18 @@
   Redis lost this schedule's queue (a restart without persistence, a flush): an
   instance that still remembers how far it had gone writes the counters back, so
   fans who enter from now on are numbered after every ticket already handed out
-  (no new "w1" beside an old one) and those admitted before are not admitted
-  again. Raises only; several instances may call it at once.
+  and those admitted before are not admitted again (raise_floors), and the move
+  log goes on from the number the instance had replayed. Several instances may
+  call it at once.
   ARGV[1] last_seq  ARGV[2] serving_seq  ARGV[3] moves (the move log's number)
-  ARGV[4..] pairs of an admitted ticket and its active_until, as the instance saw them
-  restored_seq records the last number handed out before the loss: only those
-  tickets may take their place again, and an admitted one its session
-  (meta field "a:<ticket>" = active_until), on their next poll (status-11.lua).
+  ARGV[4..] pairs of an admitted ticket and its active_until, as
+  the instance saw them: their sessions come back on their next call (lost_ticket).
   Returns 1 when it raised anything.
 ]]
-local raised = 0
 for i = 4, #ARGV - 1, 2 do redis.call('HSETNX', KEYS[6], 'a:' .. ARGV[i], ARGV[i + 1]) end
-for i, field in ipairs({'last_seq', 'serving_seq', 'moves', 'restored_seq'}) do
-  local now = tonumber(redis.call('HGET', KEYS[6], field) or '0')
-  local want = tonumber(i == 4 and ARGV[1] or ARGV[i])  -- restored_seq: last_seq's
-  if want > now then
-    redis.call('HSET', KEYS[6], field, want)
-    raised = 1
-  end
+local raised = raise_floors(KEYS, ARGV[1], ARGV[2])
+if tonumber(redis.call('HGET', KEYS[6], 'moves') or '0') < tonumber(ARGV[3]) then
+  redis.call('HSET', KEYS[6], 'moves', ARGV[3])
+  raised = 1
 end
 return raised
