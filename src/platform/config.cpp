@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <sstream>
 
 #include "platform/crypto.hpp"
@@ -19,6 +20,45 @@ namespace concert::platform {
 using domain::ErrorCode;
 using domain::fail;
 using domain::Result;
+
+// Ranges keep a typo (an extra zero, a negative) from starting a broken server.
+std::span<const IntSetting> int_settings() {
+  static const IntSetting kInts[] = {
+      {"io_threads", &Config::io_threads, 1, 64},
+      {"db_threads", &Config::db_threads, 1, 256},
+      {"db_queue_limit", &Config::db_queue_limit, 1, 1'000'000},
+      {"body_limit_bytes", &Config::body_limit_bytes, 1024, 16 * 1024 * 1024},
+      {"header_limit_bytes", &Config::header_limit_bytes, 1024, 1024 * 1024},
+      {"max_connections", &Config::max_connections, 1, 1'000'000},
+      {"read_timeout_ms", &Config::read_timeout_ms, 10, 600'000},
+      {"idle_timeout_ms", &Config::idle_timeout_ms, 10, 3'600'000},
+      {"hold_ttl_seconds", &Config::hold_ttl_seconds, 1, 86'400},
+      {"sweep_interval_ms", &Config::sweep_interval_ms, 10, 60'000},
+      {"relay_interval_ms", &Config::relay_interval_ms, 10, 60'000},
+      {"relay_batch", &Config::relay_batch, 1, 100'000},
+      {"promotion_interval_ms", &Config::promotion_interval_ms, 10, 10'000},
+      {"reconcile_interval_ms", &Config::reconcile_interval_ms, 10, 600'000},
+      {"reconcile_after_ms", &Config::reconcile_after_ms, 0, 86'400'000},
+      {"seat_map_local_ttl_ms", &Config::seat_map_local_ttl_ms, 0, 60'000},
+      {"queue_refresh_interval_ms", &Config::queue_refresh_interval_ms, 10, 5'000},
+      // SPEC §4: replays are answered for at least 24 h.
+      {"idempotency_ttl_hours", &Config::idempotency_ttl_hours, 24, 24 * 365},
+      {"admit_per_second", &Config::admit_per_second, 1, 100'000},
+      {"max_active", &Config::max_active, 1, 1'000'000},
+      {"active_ttl_seconds", &Config::active_ttl_seconds, 10, 86'400},
+      {"waiting_idle_ttl_seconds", &Config::waiting_idle_ttl_seconds, 5, 86'400},
+      {"max_seats_per_user", &Config::max_seats_per_user, 1, 10},
+      {"sandbox_latency_ms", &Config::sandbox_latency_ms, 0, 60'000},
+      {"pg_connect_timeout_ms", &Config::pg_connect_timeout_ms, 10, 60'000},
+      {"pg_timeout_ms", &Config::pg_timeout_ms, 10, 120'000},
+      {"pg_attempts", &Config::pg_attempts, 1, 10},
+      {"pg_backoff_ms", &Config::pg_backoff_ms, 0, 10'000},
+      {"pg_breaker_failures", &Config::pg_breaker_failures, 1, 1'000},
+      {"pg_breaker_open_ms", &Config::pg_breaker_open_ms, 10, 600'000},
+      {"payment_threads", &Config::payment_threads, 1, 1'024},
+  };
+  return kInts;
+}
 
 namespace {
 
@@ -81,47 +121,7 @@ std::string upper(std::string s) {
 }
 
 Result<void> apply_key(Config& c, const std::string& key, const nlohmann::json& v) {
-  struct IntField {
-    const char* name;
-    int Config::*field;
-    long long min, max;
-  };
-  // Ranges keep a typo (an extra zero, a negative) from starting a broken server.
-  static const IntField kInts[] = {
-      {"io_threads", &Config::io_threads, 1, 64},
-      {"db_threads", &Config::db_threads, 1, 256},
-      {"db_queue_limit", &Config::db_queue_limit, 1, 1'000'000},
-      {"body_limit_bytes", &Config::body_limit_bytes, 1024, 16 * 1024 * 1024},
-      {"header_limit_bytes", &Config::header_limit_bytes, 1024, 1024 * 1024},
-      {"max_connections", &Config::max_connections, 1, 1'000'000},
-      {"read_timeout_ms", &Config::read_timeout_ms, 10, 600'000},
-      {"idle_timeout_ms", &Config::idle_timeout_ms, 10, 3'600'000},
-      {"hold_ttl_seconds", &Config::hold_ttl_seconds, 1, 86'400},
-      {"sweep_interval_ms", &Config::sweep_interval_ms, 10, 60'000},
-      {"relay_interval_ms", &Config::relay_interval_ms, 10, 60'000},
-      {"relay_batch", &Config::relay_batch, 1, 100'000},
-      {"promotion_interval_ms", &Config::promotion_interval_ms, 10, 10'000},
-      {"reconcile_interval_ms", &Config::reconcile_interval_ms, 10, 600'000},
-      {"reconcile_after_ms", &Config::reconcile_after_ms, 0, 86'400'000},
-      {"seat_map_local_ttl_ms", &Config::seat_map_local_ttl_ms, 0, 60'000},
-      {"queue_refresh_interval_ms", &Config::queue_refresh_interval_ms, 10, 5'000},
-      // SPEC §4: replays are answered for at least 24 h.
-      {"idempotency_ttl_hours", &Config::idempotency_ttl_hours, 24, 24 * 365},
-      {"admit_per_second", &Config::admit_per_second, 1, 100'000},
-      {"max_active", &Config::max_active, 1, 1'000'000},
-      {"active_ttl_seconds", &Config::active_ttl_seconds, 10, 86'400},
-      {"waiting_idle_ttl_seconds", &Config::waiting_idle_ttl_seconds, 5, 86'400},
-      {"max_seats_per_user", &Config::max_seats_per_user, 1, 10},
-      {"sandbox_latency_ms", &Config::sandbox_latency_ms, 0, 60'000},
-      {"pg_connect_timeout_ms", &Config::pg_connect_timeout_ms, 10, 60'000},
-      {"pg_timeout_ms", &Config::pg_timeout_ms, 10, 120'000},
-      {"pg_attempts", &Config::pg_attempts, 1, 10},
-      {"pg_backoff_ms", &Config::pg_backoff_ms, 0, 10'000},
-      {"pg_breaker_failures", &Config::pg_breaker_failures, 1, 1'000},
-      {"pg_breaker_open_ms", &Config::pg_breaker_open_ms, 10, 600'000},
-      {"payment_threads", &Config::payment_threads, 1, 1'024},
-  };
-  for (const auto& f : kInts) {
+  for (const auto& f : int_settings()) {
     if (key == f.name) return read_int(v, key, c.*(f.field), f.min, f.max);
   }
   if (key == "listen_port") return read_int(v, key, c.listen_port, 0, 65535);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -87,6 +88,14 @@ struct Config {
 
 // Reads one environment variable; injected so tests need not touch the process environment.
 using EnvLookup = std::function<std::optional<std::string>(const char*)>;
+
+// The integer settings of a config file: key, field and accepted range (both ends included).
+struct IntSetting {
+  const char* name;
+  int Config::*field;
+  long long min, max;
+};
+std::span<const IntSetting> int_settings();
 
 Config defaults_for(std::string_view profile);
 // Unknown keys, wrong types and out-of-range values are rejected, naming the key.
