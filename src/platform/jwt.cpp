@@ -71,6 +71,11 @@ domain::Result<Claims> verify_token(const std::string& secret, std::string_view 
   const long exp = jwt_get_grant_int(decoded.get(), "exp");
   if (errno != 0) return reject("exp must be an integer claim");
   if (exp <= seconds_since_epoch(now)) return reject("expired");
+  // system_clock counts nanoseconds: an exp past 2262 overflows the time_point built
+  // below (signed overflow, found by tests/fuzz/fuzz_jwt).
+  constexpr auto kMaxExp =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max()).count();
+  if (exp > kMaxExp) return reject("exp is out of range");
   const char* sub = jwt_get_grant(decoded.get(), "sub");
   if (!sub || !*sub || std::string_view(sub).size() > 128) return reject("sub must be a non-empty string");
   Claims claims{sub, std::nullopt, std::chrono::system_clock::time_point(std::chrono::seconds(exp))};

@@ -60,6 +60,19 @@ long long Reply::as_int() const {
   return v;
 }
 
+namespace {
+
+// A number of digits only into `out`. atoi, used before, read "6x" as 6 and had
+// undefined behaviour past INT_MAX ("redis://h:4294973593" gave port 6297):
+// found by tests/fuzz/fuzz_urls.
+bool read_digits(const std::string& text, int& out) {
+  if (text.empty() || text[0] == '-') return false;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+}  // namespace
+
 domain::Result<RedisEndpoint> parse_redis_url(const std::string& url) {
   const std::string scheme = "redis://";
   if (url.rfind(scheme, 0) != 0) {
@@ -68,11 +81,14 @@ domain::Result<RedisEndpoint> parse_redis_url(const std::string& url) {
   RedisEndpoint e;
   std::string rest = url.substr(scheme.size());
   if (auto slash = rest.find('/'); slash != std::string::npos) {
-    e.db = std::atoi(rest.substr(slash + 1).c_str());
+    const auto db = rest.substr(slash + 1);  // "redis://host:port/" is db 0, as before
+    if (!db.empty() && !read_digits(db, e.db)) {
+      return domain::fail(domain::ErrorCode::InvalidInput, "bad Redis URL db: " + url);
+    }
     rest = rest.substr(0, slash);
   }
   if (auto colon = rest.rfind(':'); colon != std::string::npos) {
-    e.port = std::atoi(rest.substr(colon + 1).c_str());
+    if (!read_digits(rest.substr(colon + 1), e.port)) e.port = 0;  // refused below
     rest = rest.substr(0, colon);
   }
   if (rest.empty() || e.port <= 0 || e.port > 65535) {
