@@ -18,6 +18,9 @@ using domain::ReservationStatus;
 
 namespace {
 
+// What a FAILED payment answers, first and on every replay.
+constexpr const char* kNeverTaken = "the payment failed: the gateway never took the charge";
+
 std::string charge_key(domain::Id payment_id) { return "pay-" + std::to_string(payment_id); }
 std::string refund_key(domain::Id payment_id) { return "refund-" + std::to_string(payment_id); }
 
@@ -29,7 +32,7 @@ domain::Result<domain::Payment> outcome_of(const domain::Payment& p) {
     case PaymentStatus::Declined:
       return fail(ErrorCode::PaymentDeclined, "the payment was declined");
     case PaymentStatus::Failed:
-      return fail(ErrorCode::PaymentDeclined, "the payment failed: the gateway never took the charge");
+      return fail(ErrorCode::PaymentDeclined, kNeverTaken);
     case PaymentStatus::VoidPending:
     case PaymentStatus::Voided:
       return fail(ErrorCode::HoldExpired, "the hold expired before the approval; the charge was refunded");
@@ -80,26 +83,33 @@ domain::Result<PaymentView> Payments::start(const PayRequest& request, Keyed<Pay
   });
 }
 
-ports::GatewayResult Payments::charge_at_gateway(const domain::Payment& payment, domain::Id reservation_id) {
+namespace {
+
+// One gateway call, counted and timed in the KPIs.
+template <typename Call>
+ports::GatewayResult observed(Kpis& kpis, Kpis::GatewayCall which, Call&& call) {
   const auto began = std::chrono::steady_clock::now();
-  auto result =
-      ctx_.gateway.charge({charge_key(payment.id), payment.amount, payment.user_id, reservation_id, payment.id});
-  ctx_.kpis.gateway_call(Kpis::GatewayCall::Charge, result.outcome, std::chrono::steady_clock::now() - began);
+  auto result = call();
+  kpis.gateway_call(which, result.outcome, std::chrono::steady_clock::now() - began);
   return result;
+}
+
+}  // namespace
+
+ports::GatewayResult Payments::charge_at_gateway(const domain::Payment& payment, domain::Id reservation_id) {
+  return observed(ctx_.kpis, Kpis::GatewayCall::Charge, [&] {
+    return ctx_.gateway.charge({charge_key(payment.id), payment.amount, payment.user_id, reservation_id, payment.id});
+  });
 }
 
 ports::GatewayResult Payments::refund_at_gateway(const domain::Payment& payment) {
-  const auto began = std::chrono::steady_clock::now();
-  auto result = ctx_.gateway.refund(refund_key(payment.id), payment.gateway_tx_id.value_or(""), payment.amount);
-  ctx_.kpis.gateway_call(Kpis::GatewayCall::Refund, result.outcome, std::chrono::steady_clock::now() - began);
-  return result;
+  return observed(ctx_.kpis, Kpis::GatewayCall::Refund, [&] {
+    return ctx_.gateway.refund(refund_key(payment.id), payment.gateway_tx_id.value_or(""), payment.amount);
+  });
 }
 
 ports::GatewayResult Payments::lookup_at_gateway(const domain::Payment& payment) {
-  const auto began = std::chrono::steady_clock::now();
-  auto result = ctx_.gateway.lookup(charge_key(payment.id));
-  ctx_.kpis.gateway_call(Kpis::GatewayCall::Lookup, result.outcome, std::chrono::steady_clock::now() - began);
-  return result;
+  return observed(ctx_.kpis, Kpis::GatewayCall::Lookup, [&] { return ctx_.gateway.lookup(charge_key(payment.id)); });
 }
 
 domain::Result<PaymentView> Payments::pay(const PayRequest& request, Keyed<PaymentView>* key) {
@@ -122,8 +132,7 @@ Settled Payments::settle(const PaymentView& started, const ports::GatewayResult&
                           fail(ErrorCode::PaymentDeclined, "the payment was declined: " + result.reason), key);
     case ports::GatewayOutcome::NotFound:
       return close_unpaid(payment, PaymentStatus::Failed, "", "PaymentFailed",
-                          fail(ErrorCode::PaymentDeclined, "the payment failed: the gateway never took the charge"),
-                          key);
+                          fail(ErrorCode::PaymentDeclined, kNeverTaken), key);
     case ports::GatewayOutcome::Unknown:
     case ports::GatewayOutcome::Unavailable:
       break;
@@ -300,9 +309,7 @@ domain::Result<PaymentView> Payments::apply_gateway_report(const GatewayReport& 
     current = read();
   }
   const auto& p = current->payment;
-  const bool approved = p.status == PaymentStatus::Approved || p.status == PaymentStatus::RefundPending ||
-                        p.status == PaymentStatus::Refunded || p.status == PaymentStatus::VoidPending ||
-                        p.status == PaymentStatus::Voided;
+  const bool approved = domain::was_charged(p.status);
   const bool declined = p.status == PaymentStatus::Declined || p.status == PaymentStatus::Failed;
   if (p.gateway_tx_id != report.gateway_tx_id || !(report.approved ? approved : declined)) {
     return fail(ErrorCode::InvalidState, "payment " + std::to_string(p.id) + " is " + std::string(to_string(p.status)) +

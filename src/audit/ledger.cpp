@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "domain/state_machines.hpp"
 #include "platform/http_client.hpp"
 
 namespace concert::audit {
@@ -45,11 +46,6 @@ domain::Result<std::vector<LedgerEntry>> read_ledger_url(const std::string& url)
   return entries;
 }
 
-bool charged(PaymentStatus s) {
-  return s == PaymentStatus::Approved || s == PaymentStatus::RefundPending || s == PaymentStatus::Refunded ||
-         s == PaymentStatus::VoidPending || s == PaymentStatus::Voided;
-}
-
 }  // namespace
 
 domain::Result<std::vector<LedgerEntry>> read_ledger(const std::string& source) {
@@ -77,7 +73,7 @@ void check_ledger(const std::vector<LedgerEntry>& entries, const std::vector<dom
     if (!e.approved) {
       // A decline charged nothing; its payment must not say it was charged.
       const auto it = by_charge_key.find(e.key);
-      if (e.kind == "charge" && it != by_charge_key.end() && charged(it->second->status)) {
+      if (e.kind == "charge" && it != by_charge_key.end() && domain::was_charged(it->second->status)) {
         report.add("I3", "gateway declined " + e.key + " but payment " + std::to_string(it->second->id) + " is " +
                              std::string(to_string(it->second->status)));
       }
@@ -88,7 +84,7 @@ void check_ledger(const std::vector<LedgerEntry>& entries, const std::vector<dom
       const auto it = by_charge_key.find(e.key);
       if (it == by_charge_key.end()) {
         unknown(e.key, "pay-", "charged");
-      } else if (!charged(it->second->status) && it->second->status != PaymentStatus::Pending) {
+      } else if (!domain::was_charged(it->second->status) && it->second->status != PaymentStatus::Pending) {
         // PENDING: its answer was lost and nobody settled it yet (the reconciler will).
         report.add("I3", "the gateway charged " + e.key + " but payment " + std::to_string(it->second->id) + " is " +
                              std::string(to_string(it->second->status)));
@@ -112,7 +108,7 @@ void check_ledger(const std::vector<LedgerEntry>& entries, const std::vector<dom
   }
   for (const auto& p : payments) {
     const auto id = std::to_string(p.id);
-    if (charged(p.status) && !charges.contains("pay-" + id)) {
+    if (domain::was_charged(p.status) && !charges.contains("pay-" + id)) {
       report.add("I3", "payment " + id + " is " + std::string(to_string(p.status)) + " but the gateway has no charge");
     }
     if ((p.status == PaymentStatus::Refunded || p.status == PaymentStatus::Voided) &&

@@ -56,6 +56,11 @@ bool can_transition(TokenStatus from, TokenStatus to) {
 
 bool is_live(ReservationStatus s) { return s == ReservationStatus::Held || s == ReservationStatus::Paid; }
 
+bool was_charged(PaymentStatus s) {
+  return s == PaymentStatus::Approved || s == PaymentStatus::RefundPending || s == PaymentStatus::Refunded ||
+         s == PaymentStatus::VoidPending || s == PaymentStatus::Voided;
+}
+
 bool is_final(PaymentStatus s) {
   return s != PaymentStatus::Pending && s != PaymentStatus::RefundPending && s != PaymentStatus::VoidPending;
 }

@@ -13,5 +13,7 @@ bool can_transition(TokenStatus from, TokenStatus to);
 
 bool is_live(ReservationStatus s);  // HELD or PAID: references its seats
 bool is_final(PaymentStatus s);
+// The gateway took the charge: APPROVED, or any state a refund or void goes through.
+bool was_charged(PaymentStatus s);
 
 }  // namespace concert::domain
