@@ -9,6 +9,7 @@
 #include "ports/lease.hpp"
 #include "ports/payment_gateway.hpp"
 #include "ports/queue_store.hpp"
+#include "ports/rate_limiter.hpp"
 #include "ports/seat_lock.hpp"
 #include "ports/seat_map_cache.hpp"
 #include "ports/store.hpp"
@@ -24,8 +25,9 @@ struct AdapterSet {
   std::unique_ptr<ports::SeatLock> seat_locks;
   std::unique_ptr<ports::PaymentGateway> gateway;
   std::unique_ptr<ports::EventSink> sink;
-  std::unique_ptr<ports::Lease> lease;  // which instance runs promotion and the relay
-  std::function<bool()> ready;  // every dependency reachable
+  std::unique_ptr<ports::Lease> lease;               // which instance runs promotion and the relay
+  std::unique_ptr<ports::RateLimiter> rate_limiter;  // the abuse limits' buckets, shared by the profile's instances
+  std::function<bool()> ready;                       // every dependency reachable
 };
 
 }  // namespace concert::bootstrap

@@ -10,6 +10,7 @@
 
 #include "adapters/inproc/lease.hpp"
 #include "adapters/inproc/queue_store.hpp"
+#include "adapters/inproc/rate_limiter.hpp"
 #include "adapters/inproc/seat_lock.hpp"
 #include "adapters/inproc/seat_map_cache.hpp"
 #include "adapters/inproc/system_clock.hpp"
@@ -71,6 +72,7 @@ domain::Result<AdapterSet> open_embedded(const platform::Config& config) {
   if (!gateway) return tl::unexpected(gateway.error());
   set.gateway = std::move(*gateway);
   set.lease = std::make_unique<adapters::inproc::SoleInstanceLease>();
+  set.rate_limiter = std::make_unique<adapters::inproc::InProcessRateLimiter>();
   set.ready = [store = set.store.get()] { return store->ping(); };
   return set;
 }

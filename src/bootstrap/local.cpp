@@ -4,6 +4,7 @@
 #include "adapters/mysql/mysql_store.hpp"
 #include "adapters/redis/lease.hpp"
 #include "adapters/redis/queue_store.hpp"
+#include "adapters/redis/rate_limiter.hpp"
 #include "adapters/redis/seat_lock.hpp"
 #include "adapters/redis/seat_map_cache.hpp"
 #include "adapters/redis/stream_sink.hpp"
@@ -65,6 +66,7 @@ domain::Result<AdapterSet> open_local(const platform::Config& config) {
   set.seat_locks = std::make_unique<adapters::redis::RedisSeatLock>(*redis);
   set.sink = std::make_unique<adapters::redis::RedisStreamSink>(*redis);
   set.lease = std::make_unique<adapters::redis::RedisLease>(*redis);
+  set.rate_limiter = std::make_unique<adapters::redis::RedisRateLimiter>(*redis);
   auto gateway = open_gateway(config);
   if (!gateway) return tl::unexpected(gateway.error());
   set.gateway = std::move(*gateway);

@@ -8,6 +8,7 @@
 
 #include "adapters/http/api.hpp"
 #include "adapters/http/server.hpp"
+#include "adapters/inproc/rate_limiter.hpp"
 #include "adapters/sqlite/sqlite_store.hpp"
 #include "app/services.hpp"
 #include "app/worker_loop.hpp"
@@ -27,6 +28,13 @@ domain::Result<AdapterSet> open_profile(const platform::Config& config) {
   if (config.profile == "local" || config.profile == "production") return open_local(config);
   return domain::fail(domain::ErrorCode::InvalidInput,
                       "unknown profile '" + config.profile + "' (known: embedded, local, production)");
+}
+
+app::AbuseLimitSettings abuse_limits_from(const platform::Config& c) {
+  return {{c.limit_entry_user_per_second, c.limit_entry_user_burst},
+          {c.limit_entry_address_per_second, c.limit_entry_address_burst},
+          {c.limit_write_user_per_second, c.limit_write_user_burst},
+          {c.limit_write_address_per_second, c.limit_write_address_burst}};
 }
 
 app::AppSettings settings_from(const platform::Config& c) {
@@ -141,8 +149,16 @@ domain::Result<void> serve(const platform::Config& config) {
   auto workers = start_workers(config, ctx, services, *adapters->sink, *adapters->lease, instance_id);
   http::BlockingPool pool(config.db_threads, static_cast<std::size_t>(config.db_queue_limit));
   http::BlockingPool payments_pool(config.payment_threads, static_cast<std::size_t>(config.db_queue_limit));
-  http::Api api(http::ApiContext{services, pool, payments_pool, registry, adapters->ready, config.pg_webhook_secret},
-                config.jwt_secret);
+  auto proxies = platform::TrustedProxies::parse(config.trusted_proxies);
+  if (!proxies) return tl::unexpected(proxies.error());
+  // While the shared buckets cannot be reached, this instance counts in its own.
+  adapters::inproc::InProcessRateLimiter local_buckets;
+  app::AbuseLimits limits(adapters->rate_limiter ? *adapters->rate_limiter : local_buckets, local_buckets,
+                          abuse_limits_from(config), registry);
+  http::ApiContext api_context{services, pool, payments_pool, registry, adapters->ready, config.pg_webhook_secret};
+  api_context.limits = &limits;
+  api_context.trusted_proxies = *proxies;
+  http::Api api(std::move(api_context), config.jwt_secret);
   if (config.pg_webhook_secret.empty()) {
     spdlog::info("no CONCERTD_PG_WEBHOOK_SECRET: POST /api/v1/webhooks/pg refuses every gateway callback");
   }
@@ -155,6 +171,8 @@ domain::Result<void> serve(const platform::Config& config) {
   options.body_limit = static_cast<std::size_t>(config.body_limit_bytes);
   options.header_limit = static_cast<std::size_t>(config.header_limit_bytes);
   options.max_connections = config.max_connections;
+  options.max_connections_per_address = config.max_connections_per_address;
+  options.trusted_proxies = *proxies;
   options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
   std::unique_ptr<http::HttpServer> server;

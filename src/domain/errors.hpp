@@ -24,6 +24,7 @@ enum class ErrorCode {
   KeyInFlight,         // same Idempotency-Key still being processed
   KeyReused,           // same Idempotency-Key with another request body
   Replayed,            // the Idempotency-Key's stored answer is sent instead (never rendered)
+  RateLimited,         // over an abuse limit of SPEC §4; retry after a while
   Unavailable,         // a dependency is down or overloaded; retry later
   GatewayUnavailable,  // the payment gateway did not answer, or its circuit breaker is open; retry later
   // (keep it last: tests walk every code up to it)
@@ -40,6 +41,7 @@ constexpr bool may_retry(ErrorCode code) {
     case ErrorCode::InvalidState:
     case ErrorCode::PaymentInProgress:
     case ErrorCode::KeyInFlight:
+    case ErrorCode::RateLimited:
     case ErrorCode::Unavailable:
     case ErrorCode::GatewayUnavailable:
       return true;

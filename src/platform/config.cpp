@@ -13,6 +13,7 @@
 #include <span>
 #include <sstream>
 
+#include "platform/client_address.hpp"
 #include "platform/crypto.hpp"
 
 namespace concert::platform {
@@ -48,6 +49,15 @@ std::span<const IntSetting> int_settings() {
       {"active_ttl_seconds", &Config::active_ttl_seconds, 10, 86'400},
       {"waiting_idle_ttl_seconds", &Config::waiting_idle_ttl_seconds, 5, 86'400},
       {"max_seats_per_user", &Config::max_seats_per_user, 1, 10},
+      {"limit_entry_user_per_second", &Config::limit_entry_user_per_second, 0, 1'000'000},
+      {"limit_entry_user_burst", &Config::limit_entry_user_burst, 1, 1'000'000},
+      {"limit_entry_address_per_second", &Config::limit_entry_address_per_second, 0, 1'000'000},
+      {"limit_entry_address_burst", &Config::limit_entry_address_burst, 1, 1'000'000},
+      {"limit_write_user_per_second", &Config::limit_write_user_per_second, 0, 1'000'000},
+      {"limit_write_user_burst", &Config::limit_write_user_burst, 1, 1'000'000},
+      {"limit_write_address_per_second", &Config::limit_write_address_per_second, 0, 1'000'000},
+      {"limit_write_address_burst", &Config::limit_write_address_burst, 1, 1'000'000},
+      {"max_connections_per_address", &Config::max_connections_per_address, 0, 1'000'000},
       {"sandbox_latency_ms", &Config::sandbox_latency_ms, 0, 60'000},
       {"pg_connect_timeout_ms", &Config::pg_connect_timeout_ms, 10, 60'000},
       {"pg_timeout_ms", &Config::pg_timeout_ms, 10, 120'000},
@@ -84,6 +94,11 @@ Result<void> read_int(const nlohmann::json& v, const std::string& key, T& out, l
 Result<void> read_string(const nlohmann::json& v, const std::string& key, std::string& out) {
   if (!v.is_string()) return invalid("config key " + key + " must be a string");
   out = v.get<std::string>();
+  return {};
+}
+
+Result<void> check_trusted_proxies(const std::string& list) {
+  if (auto parsed = TrustedProxies::parse(list); !parsed) return tl::unexpected(parsed.error());
   return {};
 }
 
@@ -132,6 +147,10 @@ Result<void> apply_key(Config& c, const std::string& key, const nlohmann::json& 
   if (key == "redis_url") return read_string(v, key, c.redis_url);
   if (key == "pg_url") return read_string(v, key, c.pg_url);
   if (key == "redis_key_prefix") return read_string(v, key, c.redis_key_prefix);
+  if (key == "trusted_proxies") {
+    if (auto ok = read_string(v, key, c.trusted_proxies); !ok) return ok;
+    return check_trusted_proxies(c.trusted_proxies);
+  }
   if (key == "profile") {
     std::string profile;
     if (auto ok = read_string(v, key, profile); !ok) return ok;
@@ -265,6 +284,11 @@ Result<void> apply_env(Config& c, const EnvLookup& getenv) {
   if (auto v = getenv("CONCERTD_MYSQL_URL")) c.mysql_url = *v;
   if (auto v = getenv("CONCERTD_REDIS_URL")) c.redis_url = *v;
   if (auto v = getenv("CONCERTD_PG_URL")) c.pg_url = *v;
+  if (auto v = getenv("CONCERTD_TRUSTED_PROXIES")) {
+    c.trusted_proxies = *v;
+    if (auto ok = check_trusted_proxies(c.trusted_proxies); !ok)
+      return invalid("CONCERTD_TRUSTED_PROXIES: " + ok.error().detail);
+  }
   if (auto ok = read_secret_env(getenv, "CONCERTD_JWT_SECRET", c.jwt_secret); !ok) return ok;
   if (auto ok = read_secret_env(getenv, "CONCERTD_PG_SECRET", c.pg_secret); !ok) return ok;
   return read_secret_env(getenv, "CONCERTD_PG_WEBHOOK_SECRET", c.pg_webhook_secret);

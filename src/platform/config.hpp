@@ -62,6 +62,22 @@ struct Config {
   int waiting_idle_ttl_seconds = 120;
   int max_seats_per_user = 4;
 
+  // The abuse limits of SPEC §4: token buckets per user and per client address
+  // (IPv4 /32, IPv6 /64), refilled so many tokens a second up to a burst; a rate
+  // of 0 turns that limit off. Over a limit: 429 rate-limited with Retry-After.
+  int limit_entry_user_per_second = 1;
+  int limit_entry_user_burst = 5;
+  int limit_entry_address_per_second = 50;  // a venue's or a campus' NAT is one address
+  int limit_entry_address_burst = 200;
+  int limit_write_user_per_second = 5;  // holds, payments and refunds
+  int limit_write_user_burst = 20;
+  int limit_write_address_per_second = 100;
+  int limit_write_address_burst = 500;
+  int max_connections_per_address = 256;  // 0: no cap; trusted proxies are never capped
+  // Addresses and CIDR blocks ("10.0.0.0/8,::1") of the proxies whose
+  // X-Forwarded-For names the client; empty: the TCP peer is the client.
+  std::string trusted_proxies;
+
   // The payment gateway over HTTP (docs/payment-gateway.md); empty URL: the
   // in-process sandbox. The secret comes only from the environment or a file.
   std::string pg_url;
@@ -100,7 +116,7 @@ std::span<const IntSetting> int_settings();
 Config defaults_for(std::string_view profile);
 // Unknown keys, wrong types and out-of-range values are rejected, naming the key.
 domain::Result<void> apply_file(Config& config, const std::string& path);
-// CONCERTD_LISTEN, _PROFILE, _DATA_DIR, _JWT_SECRET or _JWT_SECRET_FILE, _PG_WEBHOOK_SECRET or
+// CONCERTD_LISTEN, _PROFILE, _DATA_DIR, _TRUSTED_PROXIES, _JWT_SECRET or _JWT_SECRET_FILE, _PG_WEBHOOK_SECRET or
 // _PG_WEBHOOK_SECRET_FILE, _PG_URL, _PG_SECRET or _PG_SECRET_FILE, _MYSQL_URL, _REDIS_URL.
 domain::Result<void> apply_env(Config& config, const EnvLookup& getenv);
 // "HOST:PORT" or "[IPV6]:PORT".

@@ -179,8 +179,19 @@ std::vector<nlohmann::json> log_lines(const std::string& path) {
   return out;
 }
 
+// The fixture's config with one key more.
+std::string config_with(const std::string& base, const std::string& key, int value) {
+  auto j = nlohmann::json::parse(base);
+  j[key] = value;
+  return j.dump();
+}
+
 class Framing : public HttpTest {
  protected:
+  // One user's hold is sent again for every byte it can be split at: no per-user write limit.
+  std::string config_json() const override {
+    return config_with(HttpTest::config_json(), "limit_write_user_per_second", 0);
+  }
   unsigned short port() const { return server->port(); }
 
   StoreSnapshot snapshot() {
@@ -249,13 +260,6 @@ class Framing : public HttpTest {
     return -1;
   }
 };
-
-// The fixture's config with one key more.
-std::string config_with(const std::string& base, const std::string& key, int value) {
-  auto j = nlohmann::json::parse(base);
-  j[key] = value;
-  return j.dump();
-}
 
 // read_timeout short enough that a test can wait it out.
 class FramingSlowClients : public Framing {

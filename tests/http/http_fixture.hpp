@@ -28,10 +28,13 @@ inline constexpr const char* kTestWebhookSecret = "http-test-pg-webhook-secret-0
 
 class HttpTest : public ::testing::Test {
  protected:
-  // Config overrides for this suite (JSON object text); fast workers by default.
+  // Config overrides for this suite (JSON object text); fast workers by default,
+  // and no per-address abuse limits: every fan of a suite is on 127.0.0.1 (the
+  // per-user limits stay; AbuseLimits tests set their own).
   virtual std::string config_json() const {
     return R"({"promotion_interval_ms": 20, "sweep_interval_ms": 100, "relay_interval_ms": 50,
-               "admit_per_second": 1000, "max_active": 10000})";
+               "admit_per_second": 1000, "max_active": 10000,
+               "limit_entry_address_per_second": 0, "limit_write_address_per_second": 0})";
   }
 
   void SetUp() override {

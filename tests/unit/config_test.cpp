@@ -297,6 +297,30 @@ TEST(ConfigFile, GatewaySettingsAreReadAndBounded) {
   EXPECT_EQ(c.pg_url, "http://pg.internal:8443/toss");
 }
 
+TEST(ConfigFile, AbuseLimitsAndTrustedProxiesAreReadAndChecked) {
+  TempDir dir;
+  auto c = defaults_for("embedded");
+  EXPECT_GT(c.limit_write_user_per_second, 0);  // on unless turned off
+  EXPECT_TRUE(c.trusted_proxies.empty());
+  ASSERT_TRUE(apply_file(c, write_file(dir, "c.json",
+                                       R"({"limit_entry_user_per_second": 0, "limit_write_address_burst": 50,
+                                           "max_connections_per_address": 0, "trusted_proxies": "10.0.0.0/8, ::1"})")));
+  EXPECT_EQ(c.limit_entry_user_per_second, 0);
+  EXPECT_EQ(c.limit_write_address_burst, 50);
+  EXPECT_EQ(c.max_connections_per_address, 0);
+  EXPECT_EQ(c.trusted_proxies, "10.0.0.0/8, ::1");
+  for (const char* bad : {R"({"limit_entry_user_burst": 0})", R"({"limit_write_user_per_second": -1})",
+                          R"({"trusted_proxies": "10.0.0.0/40"})", R"({"trusted_proxies": ["10.0.0.1"]})"}) {
+    auto d = defaults_for("embedded");
+    EXPECT_FALSE(apply_file(d, write_file(dir, "bad.json", bad))) << bad;
+  }
+  ASSERT_TRUE(apply_env(c, fake_env({{"CONCERTD_TRUSTED_PROXIES", "192.0.2.1"}})));
+  EXPECT_EQ(c.trusted_proxies, "192.0.2.1");
+  const auto refused = apply_env(c, fake_env({{"CONCERTD_TRUSTED_PROXIES", "lb.internal"}}));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().detail.find("CONCERTD_TRUSTED_PROXIES"), std::string::npos);
+}
+
 // --- apply_env ------------------------------------------------------------------
 
 TEST(ConfigEnv, NoVariablesChangeNothing) {

@@ -65,7 +65,27 @@ boost::asio::awaitable<Response> Api::dispatch(const Request& request, const Rou
     }
     call.user = *claims;
   }
+  if (match.limit) {
+    if (auto refused = co_await over_limit(request, *match.limit, call.user.sub)) co_return std::move(*refused);
+  }
   co_return co_await match.route->handler(call);
+}
+
+boost::asio::awaitable<std::optional<Response>> Api::over_limit(const Request& request, app::LimitedAction action,
+                                                                const std::string& user) {
+  if (!ctx_.limits) co_return std::nullopt;
+  boost::system::error_code ec;
+  const auto peer = boost::asio::ip::make_address(request.remote_address, ec);
+  if (ec) co_return std::nullopt;  // not from a socket (no address to count)
+  const auto address =
+      platform::limit_unit(platform::client_address(peer, request.header("X-Forwarded-For"), ctx_.trusted_proxies));
+  // On the pool: the buckets may live in Redis.
+  const auto check = [this, action, &user, &address] { return ctx_.limits->admit(action, user, address); };
+  const auto refusal = co_await ctx_.pool.run(check);
+  if (!refusal) co_return std::nullopt;
+  auto response = problem(refusal->error);
+  response.headers["Retry-After"] = std::to_string(refusal->retry_after.count());
+  co_return response;
 }
 
 boost::asio::awaitable<Response> Api::handle(Request request) {

@@ -35,6 +35,9 @@ class Api {
     platform::Counter* by_class[5];  // 1xx..5xx
   };
   boost::asio::awaitable<Response> dispatch(const Request& request, const RouteMatch& match);
+  // A 429 when the caller is over an abuse limit of the route's action.
+  boost::asio::awaitable<std::optional<Response>> over_limit(const Request& request, app::LimitedAction action,
+                                                             const std::string& user);
   RouteMetrics metrics_for(const std::string& method, const std::string& route);
   void record(const RouteMetrics& metrics, std::string_view method, std::string_view route, std::string_view remote,
               const std::optional<std::string>& traceparent, std::string request_id, double seconds,

@@ -43,6 +43,8 @@ Mapping mapping_of(domain::ErrorCode code) {
       return {409, "idempotency-key-in-flight"};
     case E::KeyReused:
       return {422, "idempotency-key-reused"};
+    case E::RateLimited:
+      return {429, "rate-limited"};
     case E::Unavailable:
       return {503, "unavailable"};
     case E::GatewayUnavailable:

@@ -83,7 +83,16 @@ Request from_beast(const bhttp::request<bhttp::string_body>& in) {
   Request r;
   r.method = std::string(in.method_string());
   r.target = std::string(in.target());
-  for (const auto& field : in) r.headers[std::string(field.name_string())] = std::string(field.value());
+  for (const auto& field : in) {
+    auto& value = r.headers[std::string(field.name_string())];
+    // A list a proxy may add a line of its own to (RFC 9110 §5.3): every line
+    // counts, in order; for any other field the last line wins.
+    if (!value.empty() && beast::iequals(field.name_string(), "X-Forwarded-For")) {
+      value += ", " + std::string(field.value());
+    } else {
+      value = std::string(field.value());
+    }
+  }
   r.body = in.body();
   return r;
 }

@@ -19,9 +19,9 @@ std::vector<std::string> split_path(const std::string& path) {
 
 }  // namespace
 
-void Router::add(Route route) {
+void Router::add(Route route, std::optional<app::LimitedAction> limit) {
   auto segments = split_path(route.pattern);
-  routes_.push_back({std::move(route), std::move(segments)});
+  routes_.push_back({std::move(route), std::move(segments), limit});
 }
 
 std::vector<const Route*> Router::routes() const {
@@ -57,6 +57,7 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
     result.route = &r.route;
     result.bad_id = bad_id;
     result.ids = std::move(ids);
+    result.limit = r.limit;
     return result;
   }
   return result;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "adapters/http/message.hpp"
+#include "app/abuse_limits.hpp"
 #include "platform/jwt.hpp"
 
 namespace concert::http {
@@ -40,11 +41,13 @@ struct RouteMatch {
   std::string allowed;           // the path's methods ("GET, DELETE"), for a 405's Allow header
   bool bad_id = false;           // an {id} segment was not a positive integer
   std::vector<std::int64_t> ids;
+  std::optional<app::LimitedAction> limit;  // the route counts against this action's abuse limits
 };
 
 class Router {
  public:
-  void add(Route route);
+  // `limit`: the route's requests count against the abuse limits of that action.
+  void add(Route route, std::optional<app::LimitedAction> limit = std::nullopt);
   RouteMatch match(const std::string& method, const std::string& path) const;
   std::vector<const Route*> routes() const;  // stable once every route is added
 
@@ -52,6 +55,7 @@ class Router {
   struct Compiled {
     Route route;
     std::vector<std::string> segments;
+    std::optional<app::LimitedAction> limit;
   };
   std::vector<Compiled> routes_;
 };

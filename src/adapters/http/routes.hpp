@@ -9,6 +9,7 @@
 #include "adapters/http/response_cache.hpp"
 #include "adapters/http/router.hpp"
 #include "app/services.hpp"
+#include "platform/client_address.hpp"
 #include "platform/metrics.hpp"
 
 namespace concert::http {
@@ -18,8 +19,10 @@ struct ApiContext {
   BlockingPool& pool;           // database work
   BlockingPool& payments_pool;  // payments and refunds: they wait on the gateway, holding no database connection
   platform::Registry& metrics;
-  std::function<bool()> ready;    // dependencies reachable (for /readyz)
-  std::string pg_webhook_secret;  // verifies POST /webhooks/pg; empty: every callback is refused
+  std::function<bool()> ready;               // dependencies reachable (for /readyz)
+  std::string pg_webhook_secret;             // verifies POST /webhooks/pg; empty: every callback is refused
+  app::AbuseLimits* limits = nullptr;        // null: no abuse limits (unit tests of single routes)
+  platform::TrustedProxies trusted_proxies = {};  // whose X-Forwarded-For names the client
   // GET /concerts, /concerts/{id}, /concerts/{id}/schedules; the admin routes invalidate it.
   std::shared_ptr<ResponseCache> catalogue = std::make_shared<ResponseCache>(std::chrono::seconds(1), 1024);
 };

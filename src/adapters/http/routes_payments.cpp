@@ -18,7 +18,8 @@ Response payment_view(int status, const app::PaymentView& v) {
 }  // namespace
 
 void add_payment_routes(Router& router, ApiContext& ctx) {
-  router.add({"POST", "/api/v1/payments", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+  router.add({"POST", "/api/v1/payments", Access::User,
+              [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 auto body = read_payment_body(call.request.body);
                 if (!body) co_return problem(body.error());
                 const app::PayRequest request{call.user.sub, body->reservation_id,
@@ -28,7 +29,8 @@ void add_payment_routes(Router& router, ApiContext& ctx) {
                 };
                 const View<app::PaymentView> view = [](const auto& v) { return payment_view(201, v); };
                 co_return co_await idempotent(ctx, ctx.payments_pool, call, "payments", pay, view);
-              }});
+              }},
+             app::LimitedAction::Write);
   router.add({"GET", "/api/v1/payments/{id}", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {
                   return render(ctx.app.payments.get(user, id),
@@ -36,14 +38,15 @@ void add_payment_routes(Router& router, ApiContext& ctx) {
                 };
                 co_return co_await on_pool(ctx, work);
               }});
-  router.add(
-      {"POST", "/api/v1/payments/{id}/refund", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
-         const KeyedUseCase<app::PaymentView> refund = [&ctx, &call](auto& key) {
-           return ctx.app.payments.refund(call.user.sub, call.ids[0], &key);
-         };
-         const View<app::PaymentView> view = [](const auto& v) { return payment_view(200, v); };
-         co_return co_await idempotent(ctx, ctx.payments_pool, call, "refunds", refund, view);
-       }});
+  router.add({"POST", "/api/v1/payments/{id}/refund", Access::User,
+              [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+                const KeyedUseCase<app::PaymentView> refund = [&ctx, &call](auto& key) {
+                  return ctx.app.payments.refund(call.user.sub, call.ids[0], &key);
+                };
+                const View<app::PaymentView> view = [](const auto& v) { return payment_view(200, v); };
+                co_return co_await idempotent(ctx, ctx.payments_pool, call, "refunds", refund, view);
+              }},
+             app::LimitedAction::Write);
   // Signed with the webhook secret shared with the gateway, not a user's JWT; a
   // re-sent report is recognised by its gateway tx id and changes nothing.
   router.add({"POST", "/api/v1/webhooks/pg", Access::Public, [&ctx](Call& call) -> boost::asio::awaitable<Response> {

@@ -18,14 +18,15 @@ std::string queue_token(const Call& call) { return call.request.header("Queue-To
 }  // namespace
 
 void add_queue_routes(Router& router, ApiContext& ctx) {
-  router.add(
-      {"POST", "/api/v1/schedules/{id}/queue", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
-         const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {
-           return render(ctx.app.queue.enter(user, id),
-                         [](const app::QueueView& v) { return queue_view(v.created ? 201 : 200, v); });
-         };
-         co_return co_await on_pool(ctx, work);
-       }});
+  router.add({"POST", "/api/v1/schedules/{id}/queue", Access::User,
+              [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+                const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {
+                  return render(ctx.app.queue.enter(user, id),
+                                [](const app::QueueView& v) { return queue_view(v.created ? 201 : 200, v); });
+                };
+                co_return co_await on_pool(ctx, work);
+              }},
+             app::LimitedAction::QueueEntry);
   // The poll of a rush: answered on the IO thread from memory (SPEC §2a); what
   // the Redis queue's serving snapshot cannot know yet goes to the pool.
   router.add({"GET", "/api/v1/queue/status", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {

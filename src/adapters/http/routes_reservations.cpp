@@ -12,7 +12,8 @@ Response reservation_view(int status, const domain::Reservation& r) { return jso
 }  // namespace
 
 void add_reservation_routes(Router& router, ApiContext& ctx) {
-  router.add({"POST", "/api/v1/reservations", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
+  router.add({"POST", "/api/v1/reservations", Access::User,
+              [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 auto body = read_hold_body(call.request.body);
                 if (!body) co_return problem(body.error());
                 const app::HoldRequest request{call.user.sub, body->schedule_id, body->seat_ids,
@@ -23,7 +24,8 @@ void add_reservation_routes(Router& router, ApiContext& ctx) {
                 };
                 const View<domain::Reservation> view = [](const auto& r) { return reservation_view(201, r); };
                 co_return co_await idempotent(ctx, ctx.pool, call, "reservations", hold, view);
-              }});
+              }},
+             app::LimitedAction::Write);
   router.add({"GET", "/api/v1/reservations/{id}", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {
                   return render(ctx.app.reservations.get(user, id),

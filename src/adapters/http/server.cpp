@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
 #include "adapters/http/problem.hpp"
 #include "adapters/http/request_reader.hpp"
@@ -94,6 +95,28 @@ struct HttpServer::State : std::enable_shared_from_this<State> {
   std::mutex mutex;
   std::uint64_t next_id = 0;
   std::map<std::uint64_t, Connection> connections;
+  std::unordered_map<std::string, int> per_address;  // open connections of capped addresses
+
+  // Counts a new connection of `unit` against its address' cap; false: over it.
+  bool admit_address(const std::string& unit) {
+    std::lock_guard lock(mutex);
+    auto& open = per_address[unit];
+    if (open >= options.max_connections_per_address) return false;
+    ++open;
+    return true;
+  }
+  void release_address(const std::string& unit) {
+    std::lock_guard lock(mutex);
+    if (auto it = per_address.find(unit); it != per_address.end() && --it->second <= 0) per_address.erase(it);
+  }
+  // The unit a connection from `socket` counts against, or "" when uncapped.
+  std::string capped_unit(const tcp::socket& socket) const {
+    if (options.max_connections_per_address <= 0) return {};
+    beast::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    if (ec || options.trusted_proxies.contains(remote.address())) return {};
+    return platform::limit_unit(remote.address());
+  }
 
   std::uint64_t track(net::any_io_executor ex, beast::tcp_stream* stream, const std::atomic<bool>* busy) {
     std::lock_guard lock(mutex);
@@ -126,8 +149,8 @@ struct HttpServer::State : std::enable_shared_from_this<State> {
   }
 
   awaitable<void> accept_loop();
-  awaitable<void> session(tcp::socket socket);
-  awaitable<void> refuse(tcp::socket socket);
+  awaitable<void> session(tcp::socket socket, std::string capped_unit);
+  awaitable<void> refuse(tcp::socket socket, Response refusal);
   awaitable<void> drain();
 };
 
@@ -156,20 +179,28 @@ awaitable<void> HttpServer::State::accept_loop() {
     }
     auto ex = socket.get_executor();
     if (connection_count.load() >= static_cast<std::size_t>(options.max_connections)) {
-      net::co_spawn(ex, refuse(std::move(socket)), net::detached);
-    } else {
-      net::co_spawn(ex, session(std::move(socket)), net::detached);
+      auto refusal = problem(503, "unavailable", "too many connections; retry shortly");
+      refusal.headers["Retry-After"] = "1";
+      net::co_spawn(ex, refuse(std::move(socket), std::move(refusal)), net::detached);
+      continue;
     }
+    auto unit = capped_unit(socket);
+    if (!unit.empty() && !admit_address(unit)) {
+      // SPEC §4: the per-address cap; the client's own doing, so 429, not 503.
+      auto refusal = problem(429, "rate-limited", "too many open connections from this address; close some first");
+      refusal.headers["Retry-After"] = "1";
+      net::co_spawn(ex, refuse(std::move(socket), std::move(refusal)), net::detached);
+      continue;
+    }
+    net::co_spawn(ex, session(std::move(socket), std::move(unit)), net::detached);
   }
 }
 
-awaitable<void> HttpServer::State::refuse(tcp::socket socket) {
+awaitable<void> HttpServer::State::refuse(tcp::socket socket, Response refusal) {
   auto self = shared_from_this();
   beast::tcp_stream stream(std::move(socket));
   beast::error_code ec;
   const auto remote = stream.socket().remote_endpoint(ec);
-  auto refusal = problem(503, "unavailable", "too many connections; retry shortly");
-  refusal.headers["Retry-After"] = "1";
   observe("", ec ? std::string() : remote.address().to_string(), std::chrono::steady_clock::now(), refusal);
   auto res = to_beast(refusal, 11, false);
   stream.expires_after(options.write_timeout);
@@ -177,7 +208,7 @@ awaitable<void> HttpServer::State::refuse(tcp::socket socket) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-awaitable<void> HttpServer::State::session(tcp::socket socket) {
+awaitable<void> HttpServer::State::session(tcp::socket socket, std::string capped_unit) {
   auto self = shared_from_this();
   ++connection_count;
   beast::tcp_stream stream(std::move(socket));
@@ -256,6 +287,7 @@ awaitable<void> HttpServer::State::session(tcp::socket socket) {
   stream.expires_never();
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   untrack(id);
+  if (!capped_unit.empty()) release_address(capped_unit);
   --connection_count;
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "adapters/http/message.hpp"
+#include "platform/client_address.hpp"
 
 namespace concert::http {
 
@@ -27,7 +28,7 @@ using Handler = std::function<boost::asio::awaitable<Response>(Request)>;
 
 // An answer the transport gave by itself, without the Handler: a malformed,
 // oversized or too slow request (400, 413, 417, 431, 408), a connection over the
-// limit (503), or a Handler that threw (500). The observer logs and counts it
+// limit (503) or over its address's cap (429), or a Handler that threw (500). The observer logs and counts it
 // like a routed answer and may add headers (a request id) before it is sent.
 struct TransportAnswer {
   std::string_view method;  // "" when the request line was never read
@@ -43,6 +44,10 @@ struct ServerOptions {
   std::size_t body_limit = 64 * 1024;
   std::size_t header_limit = 8 * 1024;
   int max_connections = 10'000;
+  // Open connections per client address (platform::limit_unit; 0: no cap). A
+  // trusted proxy carries many clients, so it is never capped.
+  int max_connections_per_address = 0;
+  platform::TrustedProxies trusted_proxies;
   std::chrono::milliseconds read_timeout{10'000};  // a whole request, once its first byte arrived (then 408)
   std::chrono::milliseconds idle_timeout{30'000};  // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{10'000};
