@@ -147,8 +147,10 @@ domain::Result<void> serve(const platform::Config& config) {
   }
 
   auto workers = start_workers(config, ctx, services, *adapters->sink, *adapters->lease, instance_id);
-  http::BlockingPool pool(config.db_threads, static_cast<std::size_t>(config.db_queue_limit));
-  http::BlockingPool payments_pool(config.payment_threads, static_cast<std::size_t>(config.db_queue_limit));
+  const std::chrono::milliseconds queue_timeout(config.db_queue_timeout_ms);
+  http::BlockingPool pool(config.db_threads, static_cast<std::size_t>(config.db_queue_limit), queue_timeout);
+  http::BlockingPool payments_pool(config.payment_threads, static_cast<std::size_t>(config.db_queue_limit),
+                                   queue_timeout);
   auto proxies = platform::TrustedProxies::parse(config.trusted_proxies);
   if (!proxies) return tl::unexpected(proxies.error());
   // While the shared buckets cannot be reached, this instance counts in its own.

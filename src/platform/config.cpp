@@ -28,6 +28,7 @@ std::span<const IntSetting> int_settings() {
       {"io_threads", &Config::io_threads, 1, 64},
       {"db_threads", &Config::db_threads, 1, 256},
       {"db_queue_limit", &Config::db_queue_limit, 1, 1'000'000},
+      {"db_queue_timeout_ms", &Config::db_queue_timeout_ms, 10, 600'000},
       {"body_limit_bytes", &Config::body_limit_bytes, 1024, 16 * 1024 * 1024},
       {"header_limit_bytes", &Config::header_limit_bytes, 1024, 1024 * 1024},
       {"max_connections", &Config::max_connections, 1, 1'000'000},

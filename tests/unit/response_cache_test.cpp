@@ -40,6 +40,21 @@ TEST(ResponseCache, AnAnswerExpiresAfterItsTtl) {
   EXPECT_FALSE(cache.get("/k"));
 }
 
+TEST(ResponseCache, AnExpiredAnswerIsStillThereToServeStaleUntilAChange) {
+  ResponseCache cache(1ms, 16);
+  EXPECT_FALSE(cache.stale("/k"));
+  cache.put("/k", cache.generation(), answer(200, "{}"));
+  std::this_thread::sleep_for(5ms);
+  EXPECT_FALSE(cache.get("/k"));
+  const auto kept = cache.stale("/k");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->payload(), "{}");
+  EXPECT_EQ(kept->headers.at("Cache-Status"), "concertd; fwd=stale; fwd-status=503");
+  EXPECT_FALSE(cache.get("/k"));  // serving it stale does not make it fresh
+  cache.invalidate();
+  EXPECT_FALSE(cache.stale("/k"));  // an admin's change is never hidden by an old copy
+}
+
 TEST(ResponseCache, AChangeDropsEverythingAndAnAnswerRenderedBeforeItIsNotKept) {
   ResponseCache cache(1h, 16);
   cache.put("/a", cache.generation(), answer(200, "old"));
@@ -47,7 +62,7 @@ TEST(ResponseCache, AChangeDropsEverythingAndAnAnswerRenderedBeforeItIsNotKept) 
   cache.invalidate();  // an admin write lands while "/b" is being rendered
   EXPECT_FALSE(cache.get("/a"));
   EXPECT_EQ(cache.put("/b", rendering_since, answer(200, "stale")).payload(), "stale");  // still answered
-  EXPECT_FALSE(cache.get("/b"));                                                        // but not kept
+  EXPECT_FALSE(cache.get("/b"));                                                         // but not kept
   cache.put("/b", cache.generation(), answer(200, "fresh"));
   EXPECT_EQ(cache.get("/b")->payload(), "fresh");
 }

@@ -81,7 +81,12 @@ boost::asio::awaitable<std::optional<Response>> Api::over_limit(const Request& r
       platform::limit_unit(platform::client_address(peer, request.header("X-Forwarded-For"), ctx_.trusted_proxies));
   // On the pool: the buckets may live in Redis.
   const auto check = [this, action, &user, &address] { return ctx_.limits->admit(action, user, address); };
-  const auto refusal = co_await ctx_.pool.run(check);
+  std::optional<app::LimitRefusal> refusal;
+  try {
+    refusal = co_await ctx_.pool.run(check);
+  } catch (const PoolSaturated&) {
+    co_return problem(503, "unavailable", "the server is at capacity; retry shortly");
+  }
   if (!refusal) co_return std::nullopt;
   auto response = problem(refusal->error);
   response.headers["Retry-After"] = std::to_string(refusal->retry_after.count());

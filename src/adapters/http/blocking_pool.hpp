@@ -1,7 +1,10 @@
 // A bounded pool of threads for blocking work (database calls), so the IO
 // threads never block. The caller's coroutine suspends while the work runs and
 // resumes on its own executor. Beyond `queue_limit` queued or running tasks,
-// run() fails at once with PoolSaturated (the request gets a 503).
+// run() fails at once with PoolSaturated (the request gets a 503), and a task
+// that waited longer than `queue_timeout` for a thread fails with it instead of
+// running: its client should not wait longer, and the work behind a stalled
+// database would only stall too.
 #pragma once
 
 // clang-format off: Regroup would sort it after Boost
@@ -13,6 +16,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <stdexcept>
 #include <type_traits>
 
@@ -24,7 +28,8 @@ struct PoolSaturated : std::runtime_error {
 
 class BlockingPool {
  public:
-  BlockingPool(int threads, std::size_t queue_limit) : pool_(static_cast<std::size_t>(threads)), limit_(queue_limit) {}
+  BlockingPool(int threads, std::size_t queue_limit, std::chrono::milliseconds queue_timeout = std::chrono::hours(24))
+      : pool_(static_cast<std::size_t>(threads)), limit_(queue_limit), queue_timeout_(queue_timeout) {}
   ~BlockingPool() { stop(); }
   BlockingPool(const BlockingPool&) = delete;
   BlockingPool& operator=(const BlockingPool&) = delete;
@@ -44,8 +49,16 @@ class BlockingPool {
       ~Release() { n.fetch_sub(1); }
     } release{in_flight_};
     // co_spawn on the pool runs f there; awaiting it resumes us on our executor.
+    const auto queued = std::chrono::steady_clock::now();
     co_return co_await boost::asio::co_spawn(
-        pool_.get_executor(), [&f]() -> boost::asio::awaitable<T> { co_return f(); }, boost::asio::use_awaitable);
+        pool_.get_executor(),
+        [&f, queued, timeout = queue_timeout_]() -> boost::asio::awaitable<T> {
+          if (std::chrono::steady_clock::now() - queued > timeout) {
+            throw PoolSaturated("the work waited too long for a database thread");
+          }
+          co_return f();
+        },
+        boost::asio::use_awaitable);
   }
 
   // Waits until every task handed to the pool has run to its end, including the
@@ -61,6 +74,7 @@ class BlockingPool {
  private:
   boost::asio::thread_pool pool_;
   std::size_t limit_;
+  std::chrono::milliseconds queue_timeout_;
   std::atomic<std::size_t> in_flight_{0};
 };
 

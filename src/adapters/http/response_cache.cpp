@@ -9,6 +9,15 @@ std::optional<Response> ResponseCache::get(const std::string& key) {
   return it->second.answer;
 }
 
+std::optional<Response> ResponseCache::stale(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return std::nullopt;
+  auto answer = it->second.answer;
+  answer.headers["Cache-Status"] = "concertd; fwd=stale; fwd-status=503";
+  return answer;
+}
+
 std::uint64_t ResponseCache::generation() {
   std::lock_guard lock(mutex_);
   return generation_;

@@ -1,7 +1,9 @@
 // Answers of the public catalogue reads, kept for a moment (SPEC §2a: in a rush
 // every fan reads the catalogue, which changes only through the admin API). An
 // answer is served from memory until `ttl` passes or this instance changes the
-// catalogue (invalidate()); another instance's change shows within `ttl`.
+// catalogue (invalidate()); another instance's change shows within `ttl`. While
+// the database is unreachable, the last answer kept is served however old
+// (stale()): the catalogue changes rarely, and a fan reading it needs no database.
 #pragma once
 
 #include <chrono>
@@ -25,6 +27,9 @@ class ResponseCache {
   // The kept answer for `key`, its body shared rather than copied. Memory only:
   // the IO threads call it.
   std::optional<Response> get(const std::string& key);
+  // The last answer kept for `key`, past its ttl too, marked as served stale
+  // (RFC 9211 Cache-Status); none after an invalidate().
+  std::optional<Response> stale(const std::string& key);
   // Read before rendering: put() keeps an answer only if no invalidate() came since.
   std::uint64_t generation();
   // Keeps `answer` (2xx and 404 only) and returns it; at max_entries the cache starts afresh.

@@ -7,7 +7,8 @@ namespace concert::http {
 namespace {
 
 // A catalogue answer from ctx.catalogue, on the IO thread; only a miss renders
-// it from the database, on the pool.
+// it from the database, on the pool, and when that cannot be done now (503) the
+// last answer kept is better than none.
 boost::asio::awaitable<Response> cached(ApiContext& ctx, const Call& call, const Work& render_answer) {
   const auto key = call.request.path();
   if (auto hit = ctx.catalogue->get(key)) co_return std::move(*hit);
@@ -15,7 +16,11 @@ boost::asio::awaitable<Response> cached(ApiContext& ctx, const Call& call, const
     const auto generation = ctx.catalogue->generation();
     return ctx.catalogue->put(key, generation, render_answer());
   };
-  co_return co_await on_pool(ctx, work);
+  auto answer = co_await on_pool(ctx, work);
+  if (answer.status == 503) {
+    if (auto kept = ctx.catalogue->stale(key)) co_return std::move(*kept);
+  }
+  co_return answer;
 }
 
 }  // namespace

@@ -21,9 +21,11 @@ namespace concert::adapters::mysql {
 
 struct ConnectionOptions {
   MysqlEndpoint endpoint;
-  std::chrono::seconds connect_timeout{3};
-  std::chrono::seconds io_timeout{10};     // every read and write on the socket
-  std::chrono::seconds lock_wait_timeout{5};  // InnoDB row-lock waits
+  // Short, so a stalled server costs a request about 2 s, not a client timeout
+  // (issue 13 item 4); whole seconds are what the client library takes.
+  std::chrono::seconds connect_timeout{1};
+  std::chrono::seconds io_timeout{2};         // every read and write on the socket
+  std::chrono::seconds lock_wait_timeout{1};  // InnoDB row-lock waits: below io_timeout, so they end as conflicts
   // Autocommit off: a transaction begins with its first statement, as JDBC's
   // setAutoCommit(false) does, which saves the START TRANSACTION round trip.
   // Every user must then end each transaction with COMMIT or ROLLBACK (SqlTx does).

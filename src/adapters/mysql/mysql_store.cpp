@@ -6,6 +6,7 @@
 
 #include "adapters/mysql/dialect.hpp"
 #include "adapters/sql/sql_tx.hpp"
+#include "platform/outage_gate.hpp"
 
 namespace concert::adapters::mysql {
 
@@ -15,19 +16,20 @@ namespace {
 // one, and a connection that saw a client error is closed instead of reused.
 class MysqlStore final : public ports::Store {
  public:
-  explicit MysqlStore(const MysqlOptions& options) : options_(options) {
+  explicit MysqlStore(const MysqlOptions& options) : options_(options), outage_(options.outage) {
     options_.connection.implicit_transactions = true;  // every use is a SqlTx, which ends what it began
   }
 
   std::unique_ptr<ports::Tx> begin(ports::TxMode mode) override {
+    if (!outage_.may_try(platform::OutageGate::Clock::now())) {
+      throw ports::StoreUnavailable("MySQL is unreachable (transactions are refused until a probe reaches it)");
+    }
     auto conn = acquire();
     auto* raw = conn.get();
     return std::make_unique<sql::SqlTx<Connection>>(
-        *raw, mysql_dialect(), mode, [this, owned = std::shared_ptr<Connection>(std::move(conn))]() mutable {
-          give_back(std::move(owned));
-        });
+        *raw, mysql_dialect(), mode,
+        [this, owned = std::shared_ptr<Connection>(std::move(conn))]() mutable { give_back(std::move(owned)); });
   }
-
 
  private:
   std::shared_ptr<Connection> acquire() {
@@ -46,6 +48,7 @@ class MysqlStore final : public ports::Store {
     try {
       return std::make_shared<Connection>(options_.connection);
     } catch (...) {
+      outage_.unreachable(platform::OutageGate::Clock::now());
       lock.lock();
       --open_;
       available_.notify_one();
@@ -54,6 +57,13 @@ class MysqlStore final : public ports::Store {
   }
 
   void give_back(std::shared_ptr<Connection> conn) {
+    // A connection breaks on client errors only: the server was not reached or
+    // did not answer in time. Any answer, errors included, means it is up.
+    if (conn->broken()) {
+      outage_.unreachable(platform::OutageGate::Clock::now());
+    } else {
+      outage_.reachable();
+    }
     {
       std::lock_guard lock(mutex_);
       if (conn->broken()) {
@@ -70,6 +80,7 @@ class MysqlStore final : public ports::Store {
   std::condition_variable available_;
   std::vector<std::shared_ptr<Connection>> idle_;
   int open_ = 0;
+  platform::OutageGate outage_;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "adapters/mysql/connection.hpp"
+#include "platform/outage_gate.hpp"
 #include "ports/store.hpp"
 
 namespace concert::adapters::mysql {
@@ -14,6 +15,7 @@ struct MysqlOptions {
   ConnectionOptions connection;
   int pool_size = 8;
   std::chrono::milliseconds acquire_timeout{2000};
+  platform::OutageGate::Options outage = {};  // how soon transactions are refused at once while MySQL is down
 };
 
 // Connects lazily: the pool opens connections as they are needed, drops broken

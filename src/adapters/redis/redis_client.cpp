@@ -100,17 +100,21 @@ domain::Result<RedisEndpoint> parse_redis_url(const std::string& url) {
 
 struct RedisClient::Connection {
   redisContext* ctx = nullptr;
-  bool broken = false;
+  bool broken = false;       // dropped when given back
+  bool unreachable = false;  // it could not reach Redis (connect, I/O error, timeout)
   std::map<std::string, std::string> sha_by_script;  // loaded scripts
   ~Connection() {
     if (ctx) redisFree(ctx);
   }
 };
 
-RedisClient::RedisClient(RedisOptions options) : options_(std::move(options)) {}
+RedisClient::RedisClient(RedisOptions options) : options_(std::move(options)), outage_(options_.outage) {}
 RedisClient::~RedisClient() = default;
 
 std::unique_ptr<RedisClient::Connection> RedisClient::acquire() {
+  if (!outage_.may_try(platform::OutageGate::Clock::now())) {
+    throw RedisUnavailable("Redis is unreachable (calls are refused until a probe reaches it)");
+  }
   std::unique_lock lock(mutex_);
   if (!available_.wait_for(lock, options_.acquire_timeout,
                            [this] { return !idle_.empty() || open_ < options_.pool_size; })) {
@@ -128,7 +132,7 @@ std::unique_ptr<RedisClient::Connection> RedisClient::acquire() {
   conn->ctx = redisConnectWithTimeout(e.host.c_str(), e.port, to_timeval(options_.connect_timeout));
   if (!conn->ctx || conn->ctx->err) {
     const std::string why = conn->ctx ? conn->ctx->errstr : "out of memory";
-    conn->broken = true;
+    conn->broken = conn->unreachable = true;
     give_back(std::move(conn));
     throw RedisUnavailable("cannot connect to Redis at " + e.host + ":" + std::to_string(e.port) + ": " + why);
   }
@@ -146,6 +150,13 @@ std::unique_ptr<RedisClient::Connection> RedisClient::acquire() {
 }
 
 void RedisClient::give_back(std::unique_ptr<Connection> conn) {
+  // Redis answered unless the connection could not reach it; error replies and
+  // a refused SELECT are answers.
+  if (conn->unreachable) {
+    outage_.unreachable(platform::OutageGate::Clock::now());
+  } else {
+    outage_.reachable();
+  }
   {
     std::lock_guard lock(mutex_);
     if (conn->broken) {
@@ -167,7 +178,7 @@ Reply RedisClient::run(Connection& conn, const std::vector<std::string>& argv) {
   auto* raw =
       static_cast<redisReply*>(redisCommandArgv(conn.ctx, static_cast<int>(args.size()), args.data(), lengths.data()));
   if (!raw) {
-    conn.broken = true;  // I/O error or timeout: the protocol state is unknown
+    conn.broken = conn.unreachable = true;  // I/O error or timeout: the protocol state is unknown
     throw RedisUnavailable(std::string("Redis command failed: ") + conn.ctx->errstr);
   }
   std::unique_ptr<redisReply, decltype(&freeReplyObject)> reply(raw, freeReplyObject);

@@ -1,7 +1,8 @@
 // A small pool of synchronous hiredis connections with timeouts on connect and
 // on every command. Lua scripts run by EVALSHA, loaded again on NOSCRIPT (after
 // a Redis restart). A connection that saw an I/O error is dropped, so the client
-// reconnects by itself; callers get RedisUnavailable (-> 503) meanwhile.
+// reconnects by itself; callers get RedisUnavailable (-> 503) meanwhile, at once
+// while Redis is known to be down (platform::OutageGate).
 #pragma once
 
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "domain/errors.hpp"
+#include "platform/outage_gate.hpp"
 #include "ports/store.hpp"
 
 struct redisContext;
@@ -35,10 +37,13 @@ domain::Result<RedisEndpoint> parse_redis_url(const std::string& url);
 struct RedisOptions {
   RedisEndpoint endpoint;
   int pool_size = 4;
-  std::chrono::milliseconds connect_timeout{1000};
-  std::chrono::milliseconds command_timeout{1000};
+  // Redis answers in microseconds: half a second means it is stalled or gone,
+  // and a request that needs it fails within a second (issue 13 item 4).
+  std::chrono::milliseconds connect_timeout{500};
+  std::chrono::milliseconds command_timeout{500};
   std::chrono::milliseconds acquire_timeout{1000};
-  std::string key_prefix;  // namespaces every key (tests share one server)
+  std::string key_prefix;                // namespaces every key (tests share one server)
+  platform::OutageGate::Options outage = {};  // how soon calls are refused at once while Redis is down
 };
 
 // A reply flattened into values: nil, integer, string/status, or array.
@@ -79,6 +84,7 @@ class RedisClient {
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;
   int open_ = 0;
+  platform::OutageGate outage_;
 };
 
 }  // namespace concert::adapters::redis

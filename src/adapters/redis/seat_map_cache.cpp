@@ -64,7 +64,12 @@ ports::SeatMapPtr RedisSeatMapCache::load(domain::Id schedule_id) {
     if (pending_.contains(schedule_id)) return nullptr;  // the shared copy may predate this instance's change
     epoch = epoch_of(schedule_id);
   }
-  auto r = client_.command({"HMGET", client_.prefix() + map_key(schedule_id), "body", "etag"});
+  Reply r;
+  try {
+    r = client_.command({"HMGET", client_.prefix() + map_key(schedule_id), "body", "etag"});
+  } catch (const RedisUnavailable&) {
+    return nullptr;  // a cache that is down is a miss: the map is rendered from the database
+  }
   if (r.elements.size() != 2 || r.elements[0].type != Reply::Type::String) return nullptr;
   auto map = std::make_shared<const ports::CachedSeatMap>(ports::CachedSeatMap{r.elements[0].str, r.elements[1].str});
   keep(schedule_id, map, epoch);
@@ -87,8 +92,14 @@ std::uint64_t RedisSeatMapCache::generation(domain::Id schedule_id) {
     std::lock_guard lock(mutex_);  // first: a change here after it shows
     local = epoch_of(schedule_id) | (pending_.contains(schedule_id) ? kPendingBit : 0);
   }
-  const auto shared = client_.command({"GET", client_.prefix() + gen_key(schedule_id)}).as_int();
-  return static_cast<std::uint64_t>(shared) << kSharedShift | local;
+  try {
+    const auto shared = client_.command({"GET", client_.prefix() + gen_key(schedule_id)}).as_int();
+    return static_cast<std::uint64_t>(shared) << kSharedShift | local;
+  } catch (const RedisUnavailable&) {
+    // Whether the shared copy is current cannot be known: a map rendered now is
+    // kept by this instance only (as after its own unflushed change).
+    return local | kPendingBit;
+  }
 }
 
 void RedisSeatMapCache::put(domain::Id schedule_id, std::uint64_t generation, ports::SeatMapPtr map) {
@@ -103,9 +114,13 @@ void RedisSeatMapCache::put(domain::Id schedule_id, std::uint64_t generation, po
     std::lock_guard lock(mutex_);
     if (epoch_of(schedule_id) != epoch) return;  // changed here since the render began
   }
-  const auto stored = client_.eval(kPutIfCurrent, {map_key(schedule_id), gen_key(schedule_id)},
-                                   {std::to_string(generation >> kSharedShift), map->body, map->etag, "60"});
-  if (stored.as_int() == 1) keep(schedule_id, std::move(map), epoch);
+  try {
+    const auto stored = client_.eval(kPutIfCurrent, {map_key(schedule_id), gen_key(schedule_id)},
+                                     {std::to_string(generation >> kSharedShift), map->body, map->etag, "60"});
+    if (stored.as_int() == 1) keep(schedule_id, std::move(map), epoch);
+  } catch (const RedisUnavailable&) {
+    // Not shared, and not kept: whether another instance changed it since is unknown.
+  }
 }
 
 void RedisSeatMapCache::invalidate(domain::Id schedule_id) {
