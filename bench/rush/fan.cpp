@@ -138,7 +138,7 @@ asio::awaitable<Answer> Fan::send(int step, const Request& request) {
   }
   Request bounded = request;
   bounded.timeout = std::min(request.timeout, left);
-  const Answer answer = co_await pool(step).send(bounded);
+  const Answer answer = co_await send_recorded(pool(step), bounded, user_, env_.history);
   co_return answer;
 }
 
@@ -152,7 +152,7 @@ asio::awaitable<Answer> Fan::send_keyed(int step, const Request& request) {
   if (double_click && !stopping()) {
     ++env_.counters.duplicate_clicks;
     first.timeout = std::clamp(time_left(), milliseconds(1), first.timeout);
-    const TwinAnswers both = co_await send_twice(pool(step), pool(step + 1), first);
+    const TwinAnswers both = co_await send_twice(pool(step), pool(step + 1), first, user_, env_.history);
     answer = preferred(both.first, both.second);
   } else {
     answer = co_await send(step, first);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bench/http/host_pool.hpp"
+#include "bench/rush/history_recorder.hpp"
 #include "bench/rush/options.hpp"
 #include "bench/rush/sale_counters.hpp"
 #include "bench/rush/sale_setup.hpp"
@@ -36,6 +37,7 @@ struct FanEnv {
   std::vector<HostPool*> pools;  // one per URL
   SaleCounters& counters;
   SeatMapCache& seat_maps;
+  HistoryRecorder* history = nullptr;  // --history: every request recorded
 };
 
 boost::asio::awaitable<void> run_fan(FanEnv& env, int index);

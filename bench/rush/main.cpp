@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 
@@ -14,6 +15,8 @@
 #include "bench/http/run_sync.hpp"
 #include "bench/rush/admission_log.hpp"
 #include "bench/rush/audit_step.hpp"
+#include "bench/rush/history_recorder.hpp"
+#include "bench/rush/history_step.hpp"
 #include "bench/rush/options.hpp"
 #include "bench/rush/report.hpp"
 #include "bench/rush/sale_run.hpp"
@@ -52,7 +55,19 @@ int run(const RushOptions& o) {
   std::cout << "run " << run_id << ": concert " << sale.concert_id << ", schedule " << sale.schedule_id << ", "
             << o.users << " fans for " << o.seats << " seats on " << o.urls.size() << " instance(s)" << std::endl;
 
-  const auto outcome = run_sale(o, sale, run_id, deadline);
+  std::unique_ptr<HistoryRecorder> history;
+  if (!o.history.empty()) {
+    history = std::make_unique<HistoryRecorder>(o.history);
+    if (!history->ok()) {
+      std::cerr << "concert-rush: cannot write the history " << o.history << "\n";
+      return 2;
+    }
+  }
+  const auto outcome = run_sale(o, sale, run_id, deadline, history.get());
+  if (history && !history->close()) {
+    std::cerr << "concert-rush: writing the history " << o.history << " failed\n";
+    return 2;
+  }
 
   Checked checked;
   if (!o.db.empty()) {
@@ -83,12 +98,14 @@ int run(const RushOptions& o) {
   }
   if (!checked.store) {
     std::cout << "invariants not checked: no --db\n";
+    if (history) std::cout << "history: " << history->recorded() << " exchanges recorded, not checked: no --db\n";
   } else {
     const auto& s = checked.settled;
     std::cout << "settled in " << std::fixed << std::setprecision(2) << s.waited.count() << " s ("
               << s.unpublished_events << " events unpublished, " << s.expired_holds << " expired holds not yet swept, "
               << s.unsettled_payments << " payments not yet settled)\n";
     ok = check_invariants_and_print(std::cout, o, *checked.store, sale.schedule_id, checked.admissions) && ok;
+    if (history) ok = check_history_and_print(std::cout, o, *checked.store) && ok;
     if (s.unsettled_payments > 0) {
       // Lost answers are the reconciler's to settle within --settle; one left is a payment nobody finishes.
       std::cout << s.unsettled_payments << " payments still PENDING, REFUND_PENDING or VOID_PENDING after the wait\n";

@@ -73,6 +73,9 @@ void add_flags(CLI::App& app, RushOptions& o, SecretFlags& secret) {
   app.add_option(
       "--ledger", o.ledgers,
       "gateway ledger: a sandbox's <data-dir>/sandbox-gateway.jsonl, or concert-pgsim's http://HOST:PORT (repeatable)");
+  app.add_option("--history", o.history,
+                 "record every fan request and answer in FILE (JSON lines), then hold the database and the event "
+                 "sink to them (with --db)");
 }
 
 }  // namespace

@@ -46,6 +46,9 @@ struct RushOptions {
   std::string events;  // jsonl:PATH | redis://host:port/db
   std::string redis_prefix;
   std::vector<std::string> ledgers;
+  // Every fan request and its answer as JSON lines, checked after the run
+  // (audit/history.hpp) when --db is given; empty: not recorded.
+  std::string history;
 };
 
 struct ParsedOptions {

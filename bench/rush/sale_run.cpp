@@ -24,9 +24,10 @@ constexpr auto kWindDown = std::chrono::seconds(5);
 // One IO thread's share of the sale.
 class Shard {
  public:
-  Shard(const RushOptions& o, const Sale& sale, const std::string& run_id, SaleSignals& signals, int connections)
-      : ioc_(1), stop_timer_(ioc_, signals.deadline()), seat_maps_(), env_{o,  sale,      run_id,    signals,
-                                                                           {}, counters_, seat_maps_} {
+  Shard(const RushOptions& o, const Sale& sale, const std::string& run_id, SaleSignals& signals, int connections,
+        HistoryRecorder* history)
+      : ioc_(1), stop_timer_(ioc_, signals.deadline()), seat_maps_(), env_{o,  sale,      run_id,     signals,
+                                                                           {}, counters_, seat_maps_, history} {
     for (const auto& url : o.urls) {
       pools_.push_back(std::make_unique<HostPool>(ioc_, *parse_base_url(url), connections, stats_, "concert-rush"));
       env_.pools.push_back(pools_.back().get());
@@ -85,13 +86,14 @@ class Shard {
 
 }  // namespace
 
-SaleOutcome run_sale(const RushOptions& o, const Sale& sale, const std::string& run_id, Clock::time_point deadline) {
+SaleOutcome run_sale(const RushOptions& o, const Sale& sale, const std::string& run_id, Clock::time_point deadline,
+                     HistoryRecorder* history) {
   SaleSignals signals(Clock::now(), deadline);
   const int threads = o.io_threads;
   const int connections_each = (o.connections + threads - 1) / threads;
   std::vector<std::unique_ptr<Shard>> shards;
   for (int t = 0; t < threads; ++t) {
-    shards.push_back(std::make_unique<Shard>(o, sale, run_id, signals, connections_each));
+    shards.push_back(std::make_unique<Shard>(o, sale, run_id, signals, connections_each, history));
   }
   for (int i = 0; i < o.users; ++i) shards[static_cast<std::size_t>(i % threads)]->add_fan(i);
 

@@ -6,8 +6,9 @@
 #include <optional>
 #include <string>
 
-#include "bench/rush/options.hpp"
 #include "bench/http/routes.hpp"
+#include "bench/rush/history_recorder.hpp"
+#include "bench/rush/options.hpp"
 #include "bench/rush/sale_counters.hpp"
 #include "bench/rush/sale_setup.hpp"
 
@@ -22,8 +23,8 @@ struct SaleOutcome {
 };
 
 // Returns when every fan is done, or at `deadline` at the latest (in-flight
-// requests are cancelled then).
+// requests are cancelled then). Every fan request goes to `history` when set.
 SaleOutcome run_sale(const RushOptions& options, const Sale& sale, const std::string& run_id,
-                     Clock::time_point deadline);
+                     Clock::time_point deadline, HistoryRecorder* history);
 
 }  // namespace concert::bench::rush

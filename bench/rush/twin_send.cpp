@@ -21,17 +21,18 @@ struct TwinState {
 
 }  // namespace
 
-asio::awaitable<TwinAnswers> send_twice(HostPool& a, HostPool& b, const Request& request) {
+asio::awaitable<TwinAnswers> send_twice(HostPool& a, HostPool& b, const Request& request, const std::string& user,
+                                        HistoryRecorder* history) {
   auto ex = co_await asio::this_coro::executor;
   auto state = std::make_shared<TwinState>(ex);
-  // `request` outlives the twin: this frame waits for it below before returning.
-  asio::co_spawn(ex, b.send(request), [state](std::exception_ptr error, Answer answer) {
+  // `request` and `user` outlive the twin: this frame waits for it below before returning.
+  asio::co_spawn(ex, send_recorded(b, request, user, history), [state](std::exception_ptr error, Answer answer) {
     if (error) answer.failure = Failure::Io;
     state->answer = std::move(answer);
     state->done.cancel();
   });
   TwinAnswers both;
-  both.first = co_await a.send(request);
+  both.first = co_await send_recorded(a, request, user, history);
   // Bounded: the twin's send ends by its own timeout at the latest.
   while (!state->answer) {
     boost::system::error_code ec;

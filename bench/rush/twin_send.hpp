@@ -8,14 +8,17 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "bench/http/host_pool.hpp"
+#include "bench/rush/history_recorder.hpp"
 
 namespace concert::bench::rush {
 
 // Both answers, `first` from `a`, `second` from `b`; returns when both are in.
+// Each send is recorded in `history` (when set) as sent by `user`.
 struct TwinAnswers {
   Answer first;
   Answer second;
 };
-boost::asio::awaitable<TwinAnswers> send_twice(HostPool& a, HostPool& b, const Request& request);
+boost::asio::awaitable<TwinAnswers> send_twice(HostPool& a, HostPool& b, const Request& request,
+                                               const std::string& user, HistoryRecorder* history);
 
 }  // namespace concert::bench::rush

@@ -28,7 +28,13 @@ domain::Result<std::unique_ptr<ports::Store>> open_store(const std::string& db_u
 }
 
 domain::Result<EventCopies> read_published_events(const std::string& events_url, const std::string& redis_prefix) {
-  if (starts_with(events_url, kJsonl)) return count_jsonl_event_ids(events_url.substr(kJsonl.size()));
+  auto sequence = read_published_sequence(events_url, redis_prefix);
+  if (!sequence) return tl::unexpected(sequence.error());
+  return count_copies(*sequence);
+}
+
+domain::Result<EventSequence> read_published_sequence(const std::string& events_url, const std::string& redis_prefix) {
+  if (starts_with(events_url, kJsonl)) return read_jsonl_event_sequence(events_url.substr(kJsonl.size()));
   if (starts_with(events_url, "redis://")) {
     auto endpoint = adapters::redis::parse_redis_url(events_url);
     if (!endpoint) return tl::unexpected(endpoint.error());
@@ -37,7 +43,7 @@ domain::Result<EventCopies> read_published_events(const std::string& events_url,
     options.pool_size = 1;
     options.command_timeout = std::chrono::seconds(5);
     adapters::redis::RedisClient redis(options);
-    return count_stream_event_ids(redis, redis_prefix + adapters::redis::kEventStream);
+    return read_stream_event_sequence(redis, redis_prefix + adapters::redis::kEventStream);
   }
   return domain::fail(domain::ErrorCode::InvalidInput, "--events must be jsonl:PATH or redis://host:port/db");
 }

@@ -18,5 +18,7 @@ domain::Result<std::unique_ptr<ports::Store>> open_store(const std::string& db_u
 
 // Every event id in the sink, with its number of copies.
 domain::Result<EventCopies> read_published_events(const std::string& events_url, const std::string& redis_prefix);
+// Every event id in the sink in the order it arrived, copies included.
+domain::Result<EventSequence> read_published_sequence(const std::string& events_url, const std::string& redis_prefix);
 
 }  // namespace concert::audit
