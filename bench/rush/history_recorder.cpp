@@ -81,9 +81,14 @@ boost::asio::awaitable<Answer> send_recorded(HostPool& pool, const Request& requ
   const Answer answer = co_await pool.send(request);
   e.answered_at = wall_now();
   e.status = answer.status;
-  if (answer.status == 0) e.failure = failure_word(answer.failure);
-  // Seat maps are large and say nothing about writes; their status is enough.
-  if (request.route != Route::SeatMap) e.answer_body = answer.body;
+  if (answer.status == 0) {
+    // A fan's deliberate impatience (--retry-rate) is not a server that hung.
+    e.failure =
+        request.give_up_after_send && answer.failure == Failure::Timeout ? "impatient" : failure_word(answer.failure);
+  }
+  // Seat maps are large and say nothing about writes: their status is enough,
+  // with the problem body of a refusal.
+  if (request.route != Route::SeatMap || answer.status >= 400) e.answer_body = answer.body;
   history->record(e);
   co_return answer;
 }

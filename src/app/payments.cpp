@@ -128,10 +128,11 @@ Settled Payments::settle(const PaymentView& started, const ports::GatewayResult&
     case ports::GatewayOutcome::Approved:
       return approve(started, result.gateway_tx_id, key);
     case ports::GatewayOutcome::Declined:
-      return close_unpaid(payment, PaymentStatus::Declined, result.gateway_tx_id, "PaymentDeclined",
+      return close_unpaid(payment, PaymentStatus::Pending, PaymentStatus::Declined, result.gateway_tx_id,
+                          "PaymentDeclined",
                           fail(ErrorCode::PaymentDeclined, "the payment was declined: " + result.reason), key);
     case ports::GatewayOutcome::NotFound:
-      return close_unpaid(payment, PaymentStatus::Failed, "", "PaymentFailed",
+      return close_unpaid(payment, PaymentStatus::Pending, PaymentStatus::Failed, "", "PaymentFailed",
                           fail(ErrorCode::PaymentDeclined, kNeverTaken), key);
     case ports::GatewayOutcome::Unknown:
     case ports::GatewayOutcome::Unavailable:
@@ -183,8 +184,22 @@ Settled Payments::approve(const PaymentView& started, const std::string& gateway
     return Settled{Settlement::Paid, view};
   });
   if (!settled) {
-    if (settled.error().code == ErrorCode::HoldExpired) return void_late(payment, gateway_tx_id, key);
+    if (settled.error().code == ErrorCode::HoldExpired) {
+      return void_charge(payment, PaymentStatus::Pending, gateway_tx_id,
+                         fail(ErrorCode::HoldExpired,
+                              "the hold expired before the approval and its seats were taken; the charge was refunded"),
+                         key);
+    }
     return {Settlement::Unsettled, tl::unexpected(settled.error())};
+  }
+  if (settled->how == Settlement::ByAnother &&
+      ctx_.store.begin(ports::TxMode::Read)->find_payment(payment.id)->status == PaymentStatus::Failed) {
+    // Given up while this charge was on its way (the gateway had no record of it
+    // when asked): the money must not stay with the gateway.
+    return void_charge(payment, PaymentStatus::Failed, gateway_tx_id,
+                       fail(ErrorCode::PaymentDeclined,
+                            "the payment had failed before the gateway took the charge; the charge was refunded"),
+                       key);
   }
   if (settled->how == Settlement::Paid) {
     const auto& reservation = settled->answer->reservation;
@@ -201,12 +216,12 @@ Settled Payments::approve(const PaymentView& started, const std::string& gateway
   return std::move(*settled);
 }
 
-Settled Payments::void_late(const domain::Payment& payment, const std::string& gateway_tx_id, Keyed<PaymentView>* key) {
-  const domain::Result<PaymentView> answer = fail(
-      ErrorCode::HoldExpired, "the hold expired before the approval and its seats were taken; the charge was refunded");
+Settled Payments::void_charge(const domain::Payment& payment, PaymentStatus from, const std::string& gateway_tx_id,
+                              const domain::Result<PaymentView>& answer, Keyed<PaymentView>* key) {
   // Decided, with its event and the client's answer, before the gateway is asked
   // for the money back; until it confirms, the payment stays VOID_PENDING.
-  auto closed = close_unpaid(payment, PaymentStatus::VoidPending, gateway_tx_id, "PaymentVoidRequested", answer, key);
+  auto closed =
+      close_unpaid(payment, from, PaymentStatus::VoidPending, gateway_tx_id, "PaymentVoidRequested", answer, key);
   if (closed.how != Settlement::Voiding) return closed;
   auto pending = *ctx_.store.begin(ports::TxMode::Read)->find_payment(payment.id);
   if (auto voided = complete_void(pending); !voided) {
@@ -257,16 +272,16 @@ domain::Result<PaymentStatus> Payments::reconcile(const domain::Payment& pending
   }
 }
 
-Settled Payments::close_unpaid(const domain::Payment& payment, PaymentStatus to, const std::string& gateway_tx_id,
-                               const char* event, const domain::Result<PaymentView>& answer, Keyed<PaymentView>* key) {
-  if (!domain::can_transition(PaymentStatus::Pending, to))
-    throw std::logic_error("PENDING cannot become " + std::string(to_string(to)));
+Settled Payments::close_unpaid(const domain::Payment& payment, PaymentStatus from, PaymentStatus to,
+                               const std::string& gateway_tx_id, const char* event,
+                               const domain::Result<PaymentView>& answer, Keyed<PaymentView>* key) {
+  if (!domain::can_transition(from, to)) {
+    throw std::logic_error(std::string(to_string(from)) + " cannot become " + std::string(to_string(to)));
+  }
   const auto now = ctx_.clock.now();
   auto closed = in_transaction(ctx_.store, ports::TxMode::Write, [&](ports::Tx& tx) -> domain::Result<Settled> {
     const std::optional<std::string> tx_id = gateway_tx_id.empty() ? std::nullopt : std::optional(gateway_tx_id);
-    if (!tx.transition_payment(payment.id, PaymentStatus::Pending, to, tx_id, now)) {
-      return settled_elsewhere(tx, payment.id, key);
-    }
+    if (!tx.transition_payment(payment.id, from, to, tx_id, now)) return settled_elsewhere(tx, payment.id, key);
     auto p = *tx.find_payment(payment.id);
     record(tx, p, event, now);
     tx.clear_payment_claim(p.reservation_id, p.id);
@@ -299,7 +314,11 @@ domain::Result<PaymentView> Payments::apply_gateway_report(const GatewayReport& 
                                              std::to_string(report.payment_id) + " is for " +
                                              std::to_string(current->payment.amount));
   }
-  if (current->payment.status == PaymentStatus::Pending) {
+  // A FAILED payment was given up because the gateway had no record of its
+  // charge; an approval for it means the charge landed after all: settled like
+  // the charge's own late answer, which sends the money back.
+  const bool landed_after_giving_up = current->payment.status == PaymentStatus::Failed && report.approved;
+  if (current->payment.status == PaymentStatus::Pending || landed_after_giving_up) {
     // Settled as the charge's answer would have been; the report's sender needs
     // no answer of the payer's kind (a decline, a void), only the state it left.
     const ports::GatewayResult outcome{

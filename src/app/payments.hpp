@@ -85,12 +85,17 @@ class Payments {
   // The one way out of PENDING: applies the gateway's outcome for the payment.
   Settled settle(const PaymentView& started, const ports::GatewayResult& result, Keyed<PaymentView>* key);
   Settled approve(const PaymentView& started, const std::string& gateway_tx_id, Keyed<PaymentView>* key);
-  Settled void_late(const domain::Payment& payment, const std::string& gateway_tx_id, Keyed<PaymentView>* key);
-  // A PENDING payment that will not be paid goes to `to` (DECLINED, FAILED, or
-  // VOID_PENDING for a late approval) with its event; its claim on the
-  // reservation is released and `answer` stored for its key.
-  Settled close_unpaid(const domain::Payment& payment, domain::PaymentStatus to, const std::string& gateway_tx_id,
-                       const char* event, const domain::Result<PaymentView>& answer, Keyed<PaymentView>* key);
+  // An approval that cannot be honoured: the payment, still `from` (PENDING for a
+  // late approval, FAILED for a charge that landed after it was given up), goes
+  // to VOID_PENDING and the charge is refunded; `answer` is the payer's.
+  Settled void_charge(const domain::Payment& payment, domain::PaymentStatus from, const std::string& gateway_tx_id,
+                      const domain::Result<PaymentView>& answer, Keyed<PaymentView>* key);
+  // A payment that will not be paid goes from `from` to `to` (DECLINED, FAILED,
+  // or VOID_PENDING) with its event; its claim on the reservation is released and
+  // `answer` stored for its key.
+  Settled close_unpaid(const domain::Payment& payment, domain::PaymentStatus from, domain::PaymentStatus to,
+                       const std::string& gateway_tx_id, const char* event, const domain::Result<PaymentView>& answer,
+                       Keyed<PaymentView>* key);
   // The payment left PENDING under another settler's hands (the gateway's report
   // and the charge's answer race): answers with the outcome it applied.
   Settled settled_elsewhere(ports::Tx& tx, domain::Id payment_id, Keyed<PaymentView>* key);

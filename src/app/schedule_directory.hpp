@@ -1,5 +1,8 @@
 // Schedules change rarely (admin setup, queue tuning) but are read on every queue
 // entry and every promotion tick, so they are cached in memory for a short time.
+// While the database cannot be read, the last copy is served (queue entry needs
+// only Redis then) and the database is asked again once a second; the read runs
+// outside the lock, so callers with a copy never wait on a stalled database.
 #pragma once
 
 #include <mutex>
@@ -27,7 +30,9 @@ class ScheduleDirectory {
   AppContext& ctx_;
   domain::Millis max_age_;
   std::mutex mutex_;
-  std::optional<domain::TimePoint> loaded_at_;
+  bool loaded_ = false;
+  bool refreshing_ = false;           // one reader of the database at a time, while a copy exists
+  domain::TimePoint next_refresh_{};  // fresh until then
   std::unordered_map<domain::Id, domain::Schedule> schedules_;
 };
 

@@ -30,7 +30,7 @@ struct Exchange {
   std::string idempotency_key;
   std::string request_body;
   int status = 0;       // 0: no answer, see `failure`
-  std::string failure;  // why no answer: "timeout", "io", "connect", "stopped"
+  std::string failure;  // why no answer: "timeout", "impatient" (not read on purpose), "io", "connect", "stopped"
   std::string answer_body;
   domain::TimePoint sent_at;
   domain::TimePoint answered_at;  // or when the client stopped waiting

@@ -46,7 +46,7 @@ domain::Result<adapters::redis::RedisOptions> redis_options(const platform::Conf
 domain::Result<AdapterSet> open_local(const platform::Config& config) {
   auto options = mysql_options(config);
   if (!options) return tl::unexpected(options.error());
-  auto redis_config = redis_options(config, config.io_threads + config.db_threads + 2);
+  auto redis_config = redis_options(config, config.io_threads + config.db_threads + config.queue_threads + 2);
   if (!redis_config) return tl::unexpected(redis_config.error());
 
   AdapterSet set;

@@ -151,13 +151,15 @@ domain::Result<void> serve(const platform::Config& config) {
   http::BlockingPool pool(config.db_threads, static_cast<std::size_t>(config.db_queue_limit), queue_timeout);
   http::BlockingPool payments_pool(config.payment_threads, static_cast<std::size_t>(config.db_queue_limit),
                                    queue_timeout);
+  http::BlockingPool queue_pool(config.queue_threads, static_cast<std::size_t>(config.db_queue_limit), queue_timeout);
   auto proxies = platform::TrustedProxies::parse(config.trusted_proxies);
   if (!proxies) return tl::unexpected(proxies.error());
   // While the shared buckets cannot be reached, this instance counts in its own.
   adapters::inproc::InProcessRateLimiter local_buckets;
   app::AbuseLimits limits(adapters->rate_limiter ? *adapters->rate_limiter : local_buckets, local_buckets,
                           abuse_limits_from(config), registry);
-  http::ApiContext api_context{services, pool, payments_pool, registry, adapters->ready, config.pg_webhook_secret};
+  http::ApiContext api_context{
+      services, pool, payments_pool, queue_pool, registry, adapters->ready, config.pg_webhook_secret};
   api_context.limits = &limits;
   api_context.trusted_proxies = *proxies;
   http::Api api(std::move(api_context), config.jwt_secret);
@@ -205,6 +207,7 @@ domain::Result<void> serve(const platform::Config& config) {
   // holds it for a moment after: the tasks end before the server's contexts do.
   pool.finish();
   payments_pool.finish();
+  queue_pool.finish();
   server.reset();
 
   // In-flight requests are answered; now stop the workers and flush the outbox.

@@ -37,6 +37,11 @@ bool can_transition(PaymentStatus from, PaymentStatus to) {
       return to == P::Refunded;
     case P::VoidPending:
       return to == P::Voided;
+    case P::Failed:
+      // The gateway had no record of the charge, so the payment was given up;
+      // then the charge landed after all (a retry or the reconciler raced it):
+      // the money goes back, through VOID_PENDING like a late approval's.
+      return to == P::VoidPending;
     default:
       return false;
   }

@@ -67,6 +67,7 @@ std::span<const IntSetting> int_settings() {
       {"pg_breaker_failures", &Config::pg_breaker_failures, 1, 1'000},
       {"pg_breaker_open_ms", &Config::pg_breaker_open_ms, 10, 600'000},
       {"payment_threads", &Config::payment_threads, 1, 1'024},
+      {"queue_threads", &Config::queue_threads, 1, 256},
   };
   return kInts;
 }

@@ -92,6 +92,9 @@ struct Config {
   // Threads that run payments and refunds; they wait on the gateway holding no
   // database connection, so they are many more than db_threads.
   int payment_threads = 64;
+  // Threads that run queue entry, leaving and abuse-limit checks (Redis on the
+  // local profile), apart from the database's, so neither stalls the other.
+  int queue_threads = 8;
 
   // The embedded sandbox payment gateway: charges above this many KRW are declined.
   long long sandbox_decline_over_amount = 1'000'000;

@@ -211,6 +211,42 @@ TEST_P(Payments, TheReconcilerSettlesPendingPaymentsByLookingThemUp) {
   expect_invariants({s.id});
 }
 
+// The reconciler found no charge and gave the payment up (FAILED); then the
+// charge landed after all (a retry under the same key raced the look-up; found
+// by the nemesis run) and the gateway reported it: the money goes back, through
+// VOID_PENDING to VOIDED, and the hold may still be paid under a new key.
+TEST_P(Payments, AChargeThatLandsAfterThePaymentWasGivenUpIsRefunded) {
+  auto s = f->make_schedule(20);
+  const auto r = f->hold("bob", s.id, seats(s.id, 0, 1));
+  f->gateway->charge_then_time_out = false;
+  f->gateway->unknown_outcomes_left = 1;  // lost on the way: never charged
+  EXPECT_EQ(f->services->payments.pay({"bob", r.id, "k"}).error().code, ErrorCode::GatewayUnavailable);
+  app::PaymentReconciler reconciler(*f->ctx, f->services->payments);
+  f->clock.advance(f->ctx->settings.reconcile_after + std::chrono::seconds(1));
+  EXPECT_EQ(reconciler.tick(), 1);
+  const auto failed = only_payment_of(r.id);
+  ASSERT_EQ(failed.status, PaymentStatus::Failed);
+
+  const auto report = report_of(failed);  // the charge lands now
+  EXPECT_EQ(ledger_charges(), 1);
+  const auto applied = f->services->payments.apply_gateway_report(report);
+  ASSERT_TRUE(applied) << applied.error().detail;  // the report is taken: 200 to the gateway
+  EXPECT_EQ(applied->payment.status, PaymentStatus::Voided);
+  EXPECT_EQ(only_payment_of(r.id).status, PaymentStatus::Voided);
+  EXPECT_EQ(ledger_lines("refund"), 1);
+  EXPECT_EQ(seat(s.id, r.seat_ids[0]).status, SeatStatus::Held);
+  const auto again = f->services->payments.apply_gateway_report(report);  // the gateway re-sends it
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->payment.version, applied->payment.version);
+  EXPECT_EQ(ledger_lines("refund"), 1);
+
+  auto paid = f->services->payments.pay({"bob", r.id, "k2"});
+  ASSERT_TRUE(paid) << paid.error().detail;
+  EXPECT_EQ(paid->payment.status, PaymentStatus::Approved);
+  EXPECT_EQ(ledger_charges(), 2);
+  expect_invariants({s.id});
+}
+
 TEST_P(Payments, ConcurrentPaymentsForOneReservationApproveExactlyOne) {
   auto s = f->make_schedule(20);
   auto r = f->hold("alice", s.id, seats(s.id, 0, 2));

@@ -25,6 +25,10 @@ TEST(PaymentStateMachine, FollowsSpec) {
   // A late approval's refund goes through VOID_PENDING, entered before the gateway is called.
   EXPECT_TRUE(can_transition(P::VoidPending, P::Voided));
   EXPECT_FALSE(can_transition(P::Pending, P::Voided));
+  // A charge that landed after the payment was given up (FAILED) goes back the same way.
+  EXPECT_TRUE(can_transition(P::Failed, P::VoidPending));
+  EXPECT_FALSE(can_transition(P::Failed, P::Approved));
+  EXPECT_FALSE(can_transition(P::Declined, P::VoidPending));
   // A refund goes through REFUND_PENDING, entered before the gateway is called.
   EXPECT_TRUE(can_transition(P::Approved, P::RefundPending));
   EXPECT_TRUE(can_transition(P::RefundPending, P::Refunded));

@@ -79,11 +79,11 @@ boost::asio::awaitable<std::optional<Response>> Api::over_limit(const Request& r
   if (ec) co_return std::nullopt;  // not from a socket (no address to count)
   const auto address =
       platform::limit_unit(platform::client_address(peer, request.header("X-Forwarded-For"), ctx_.trusted_proxies));
-  // On the pool: the buckets may live in Redis.
+  // On the queue pool: the buckets may live in Redis.
   const auto check = [this, action, &user, &address] { return ctx_.limits->admit(action, user, address); };
   std::optional<app::LimitRefusal> refusal;
   try {
-    refusal = co_await ctx_.pool.run(check);
+    refusal = co_await ctx_.queue_pool.run(check);
   } catch (const PoolSaturated&) {
     co_return problem(503, "unavailable", "the server is at capacity; retry shortly");
   }

@@ -18,10 +18,13 @@ struct ApiContext {
   app::Services& app;
   BlockingPool& pool;           // database work
   BlockingPool& payments_pool;  // payments and refunds: they wait on the gateway, holding no database connection
+  // The queue and the abuse-limit buckets (Redis on the local profile): a stalled
+  // database cannot hold them up, nor a stalled Redis the database's work.
+  BlockingPool& queue_pool;
   platform::Registry& metrics;
-  std::function<bool()> ready;               // dependencies reachable (for /readyz)
-  std::string pg_webhook_secret;             // verifies POST /webhooks/pg; empty: every callback is refused
-  app::AbuseLimits* limits = nullptr;        // null: no abuse limits (unit tests of single routes)
+  std::function<bool()> ready;                    // dependencies reachable (for /readyz)
+  std::string pg_webhook_secret;                  // verifies POST /webhooks/pg; empty: every callback is refused
+  app::AbuseLimits* limits = nullptr;             // null: no abuse limits (unit tests of single routes)
   platform::TrustedProxies trusted_proxies = {};  // whose X-Forwarded-For names the client
   // GET /concerts, /concerts/{id}, /concerts/{id}/schedules; the admin routes invalidate it.
   std::shared_ptr<ResponseCache> catalogue = std::make_shared<ResponseCache>(std::chrono::seconds(1), 1024);

@@ -24,7 +24,7 @@ void add_queue_routes(Router& router, ApiContext& ctx) {
                   return render(ctx.app.queue.enter(user, id),
                                 [](const app::QueueView& v) { return queue_view(v.created ? 201 : 200, v); });
                 };
-                co_return co_await on_pool(ctx, work);
+                co_return co_await on_pool(ctx.queue_pool, work);
               }},
              app::LimitedAction::QueueEntry);
   // The poll of a rush: answered on the IO thread from memory (SPEC §2a); what
@@ -39,7 +39,7 @@ void add_queue_routes(Router& router, ApiContext& ctx) {
                 const Work work = [&ctx, user = call.user.sub, token, view] {
                   return render(ctx.app.queue.status(user, token), view);
                 };
-                co_return co_await on_pool(ctx, work);
+                co_return co_await on_pool(ctx.queue_pool, work);
               }});
   router.add({"DELETE", "/api/v1/queue", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
                 const auto token = queue_token(call);
@@ -52,7 +52,7 @@ void add_queue_routes(Router& router, ApiContext& ctx) {
                   r.content_type.clear();
                   return r;
                 };
-                co_return co_await on_pool(ctx, work);
+                co_return co_await on_pool(ctx.queue_pool, work);
               }});
 }
 

@@ -21,10 +21,10 @@ class MysqlStore final : public ports::Store {
   }
 
   std::unique_ptr<ports::Tx> begin(ports::TxMode mode) override {
-    if (!outage_.may_try(platform::OutageGate::Clock::now())) {
-      throw ports::StoreUnavailable("MySQL is unreachable (transactions are refused until a probe reaches it)");
-    }
-    auto conn = acquire();
+    // Let through while the gate is closed: the probe, which alone may wait out a connection.
+    const bool probe = outage_.down();
+    if (!outage_.may_try(platform::OutageGate::Clock::now())) throw unreachable();
+    auto conn = acquire(probe);
     auto* raw = conn.get();
     return std::make_unique<sql::SqlTx<Connection>>(
         *raw, mysql_dialect(), mode,
@@ -32,12 +32,20 @@ class MysqlStore final : public ports::Store {
   }
 
  private:
-  std::shared_ptr<Connection> acquire() {
+  static ports::StoreUnavailable unreachable() {
+    return ports::StoreUnavailable("MySQL is unreachable (transactions are refused until a probe reaches it)");
+  }
+
+  // Waits for a connection, but not past the gate closing: the connections it
+  // would wait for are stuck on a server that does not answer.
+  std::shared_ptr<Connection> acquire(bool probe) {
     std::unique_lock lock(mutex_);
+    const auto gave_up = [&] { return !probe && outage_.down(); };
     if (!available_.wait_until(lock, std::chrono::steady_clock::now() + options_.acquire_timeout,
-                               [this] { return !idle_.empty() || open_ < options_.pool_size; })) {
+                               [&] { return gave_up() || !idle_.empty() || open_ < options_.pool_size; })) {
       throw ports::StoreUnavailable("all MySQL connections are busy");
     }
+    if (gave_up()) throw unreachable();
     if (!idle_.empty()) {
       auto conn = std::move(idle_.back());
       idle_.pop_back();
@@ -51,7 +59,7 @@ class MysqlStore final : public ports::Store {
       outage_.unreachable(platform::OutageGate::Clock::now());
       lock.lock();
       --open_;
-      available_.notify_one();
+      available_.notify_all();  // the gate may have closed: waiters give up
       throw;
     }
   }
@@ -64,15 +72,20 @@ class MysqlStore final : public ports::Store {
     } else {
       outage_.reachable();
     }
+    const bool broken = conn->broken();
     {
       std::lock_guard lock(mutex_);
-      if (conn->broken()) {
+      if (broken) {
         --open_;  // dropped; the next acquire opens a fresh one
       } else {
         idle_.push_back(std::move(conn));
       }
     }
-    available_.notify_one();
+    if (broken) {
+      available_.notify_all();  // the gate may have closed: waiters give up
+    } else {
+      available_.notify_one();
+    }
   }
 
   MysqlOptions options_;

@@ -15,7 +15,10 @@ struct MysqlOptions {
   ConnectionOptions connection;
   int pool_size = 8;
   std::chrono::milliseconds acquire_timeout{2000};
-  platform::OutageGate::Options outage = {};  // how soon transactions are refused at once while MySQL is down
+  // While MySQL is down, transactions are refused at once but for one probe a
+  // second: a probe may hold a pool thread for the 1 s connect timeout, so more
+  // often would fill the pool with probes.
+  platform::OutageGate::Options outage = {2, std::chrono::milliseconds(1000)};
 };
 
 // Connects lazily: the pool opens connections as they are needed, drops broken

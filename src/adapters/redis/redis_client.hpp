@@ -42,8 +42,10 @@ struct RedisOptions {
   std::chrono::milliseconds connect_timeout{500};
   std::chrono::milliseconds command_timeout{500};
   std::chrono::milliseconds acquire_timeout{1000};
-  std::string key_prefix;                // namespaces every key (tests share one server)
-  platform::OutageGate::Options outage = {};  // how soon calls are refused at once while Redis is down
+  std::string key_prefix;  // namespaces every key (tests share one server)
+  // While Redis is down, calls are refused at once but for one probe every
+  // 500 ms (a probe may hold its thread for the 500 ms connect timeout).
+  platform::OutageGate::Options outage = {2, std::chrono::milliseconds(500)};
 };
 
 // A reply flattened into values: nil, integer, string/status, or array.
