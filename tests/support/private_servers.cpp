@@ -90,14 +90,19 @@ void PrivateServer::resume() { ::kill(pid_, SIGCONT); }
 
 // --- Redis -------------------------------------------------------------------------------
 
-PrivateRedis::PrivateRedis(const std::string& dir, std::vector<std::string> extra)
-    : PrivateServer(dir, "redis"), extra_(std::move(extra)) {
+PrivateRedis::PrivateRedis(const std::string& dir, std::string config_file)
+    : PrivateServer(dir, "redis"), config_file_(std::move(config_file)) {
   start();
 }
 
 std::vector<std::string> PrivateRedis::command() const {
-  std::vector<std::string> argv{"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_};
-  argv.insert(argv.end(), extra_.begin(), extra_.end());
+  std::vector<std::string> argv{"redis-server"};
+  if (config_file_.empty()) {
+    argv.insert(argv.end(), {"--save", "", "--appendonly", "no"});
+  } else {
+    argv.insert(argv.begin() + 1, config_file_);  // redis-server takes its file first
+  }
+  argv.insert(argv.end(), {"--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_});
   return argv;
 }
 

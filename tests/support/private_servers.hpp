@@ -39,15 +39,16 @@ class PrivateServer {
   pid_t pid_ = -1;
 };
 
-// `extra`: more redis-server arguments (e.g. --appendonly yes).
+// Without persistence, as the test services start theirs; or with `config_file`
+// (deploy/redis.conf), its port and folder the test's own.
 class PrivateRedis final : public PrivateServer {
  public:
-  PrivateRedis(const std::string& dir, std::vector<std::string> extra = {"--save", "", "--appendonly", "no"});
+  explicit PrivateRedis(const std::string& dir, std::string config_file = "");
   std::string url() const;
 
  private:
   std::vector<std::string> command() const override;
-  std::vector<std::string> extra_;
+  std::string config_file_;
 };
 
 // A fresh data folder (mariadb-install-db) with user concertd/concertd and
