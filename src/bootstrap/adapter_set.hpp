@@ -28,6 +28,9 @@ struct AdapterSet {
   std::unique_ptr<ports::Lease> lease;               // which instance runs promotion and the relay
   std::unique_ptr<ports::RateLimiter> rate_limiter;  // the abuse limits' buckets, shared by the profile's instances
   std::function<bool()> ready;                       // every dependency reachable
+  // What works on the adapters in the background (the embedded queue's
+  // snapshot writer): declared last, so it stops before they go.
+  std::shared_ptr<void> background;
 };
 
 }  // namespace concert::bootstrap

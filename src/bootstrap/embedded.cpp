@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "adapters/inproc/lease.hpp"
+#include "adapters/inproc/queue_snapshot_file.hpp"
 #include "adapters/inproc/queue_store.hpp"
 #include "adapters/inproc/rate_limiter.hpp"
 #include "adapters/inproc/seat_lock.hpp"
@@ -65,7 +66,10 @@ domain::Result<AdapterSet> open_embedded(const platform::Config& config) {
   } catch (const std::exception& e) {
     return domain::fail(domain::ErrorCode::Unavailable, e.what());
   }
-  set.queue = std::make_unique<adapters::inproc::InprocQueueStore>();
+  auto queue = std::make_unique<adapters::inproc::InprocQueueStore>();
+  // Fans keep their place and their session across a restart of concertd.
+  set.background = std::make_shared<adapters::inproc::QueueSnapshotFile>(*queue, config.data_dir + "/queue.json");
+  set.queue = std::move(queue);
   set.seat_maps = std::make_unique<adapters::inproc::InprocSeatMapCache>();
   set.seat_locks = std::make_unique<adapters::inproc::InprocSeatLock>(*set.clock);
   auto gateway = open_gateway(config);

@@ -19,9 +19,10 @@ domain::QueueToken InprocQueueStore::view(const Entry& entry, const Line& line) 
   return t;
 }
 
-ports::EnterResult InprocQueueStore::enter(domain::Id schedule_id, const domain::UserId& user,
-                                           domain::TimePoint now, bool pre_open) {
+ports::EnterResult InprocQueueStore::enter(domain::Id schedule_id, const domain::UserId& user, domain::TimePoint now,
+                                           bool pre_open) {
   std::lock_guard lock(mutex_);
+  ++version_;
   Line& l = line(schedule_id);
   // The first entrant after opening draws the pre-queue's order, so nobody who
   // came after opening can get ahead of it.
@@ -77,6 +78,7 @@ void InprocQueueStore::draw_pre_queue(Line& l, std::uint64_t seed) {
 
 void InprocQueueStore::shuffle_pre_queue(domain::Id schedule_id, std::uint64_t seed) {
   std::lock_guard lock(mutex_);
+  ++version_;
   draw_pre_queue(line(schedule_id), seed);
 }
 
@@ -114,6 +116,7 @@ void InprocQueueStore::finish(Entry& e, TokenStatus status) {
 
 bool InprocQueueStore::leave(const std::string& token, const domain::UserId& user) {
   std::lock_guard lock(mutex_);
+  ++version_;
   auto it = tokens_.find(token);
   if (it == tokens_.end() || it->second.token.user_id != user) return false;
   finish(it->second, TokenStatus::Left);
@@ -122,14 +125,17 @@ bool InprocQueueStore::leave(const std::string& token, const domain::UserId& use
 
 void InprocQueueStore::mark_used(domain::Id schedule_id, const domain::UserId& user) {
   std::lock_guard lock(mutex_);
+  ++version_;
   auto it = live_by_user_.find({schedule_id, user});
   if (it == live_by_user_.end()) return;
   Entry& e = tokens_.at(it->second);
   if (e.token.status == TokenStatus::Active) finish(e, TokenStatus::Used);
 }
 
-std::vector<domain::QueueToken> InprocQueueStore::promote(domain::Id schedule_id, int count, domain::TimePoint now, domain::Millis active_ttl) {
+std::vector<domain::QueueToken> InprocQueueStore::promote(domain::Id schedule_id, int count, domain::TimePoint now,
+                                                          domain::Millis active_ttl) {
   std::lock_guard lock(mutex_);
+  ++version_;
   Line& l = line(schedule_id);
   std::vector<domain::QueueToken> promoted;
   while (static_cast<int>(promoted.size()) < count && !l.waiting.empty()) {
@@ -152,6 +158,7 @@ std::vector<domain::QueueToken> InprocQueueStore::promote(domain::Id schedule_id
 
 int InprocQueueStore::expire(domain::Id schedule_id, domain::TimePoint now, domain::Millis waiting_idle_ttl) {
   std::lock_guard lock(mutex_);
+  ++version_;
   Line& l = line(schedule_id);
   std::vector<std::string> gone;
   for (const auto& [until, token] : l.active) {
@@ -180,8 +187,8 @@ ports::QueueCounts InprocQueueStore::counts(domain::Id schedule_id) {
 int InprocQueueStore::admitted_since(domain::Id schedule_id, domain::TimePoint since) {
   std::lock_guard lock(mutex_);
   const Line& l = line(schedule_id);
-  return static_cast<int>(std::count_if(l.admissions.begin(), l.admissions.end(),
-                                        [&](domain::TimePoint t) { return t >= since; }));
+  return static_cast<int>(
+      std::count_if(l.admissions.begin(), l.admissions.end(), [&](domain::TimePoint t) { return t >= since; }));
 }
 
 std::vector<ports::Admission> InprocQueueStore::admissions(domain::Id schedule_id, std::int64_t after_seq, int limit) {
