@@ -157,6 +157,16 @@ all_ready_at() {
 # tc netem in a network namespace is what the issue asks for; this kernel may lack it.
 netem_available() { unshare --net sh -c 'ip link set lo up && tc qdisc add dev lo root netem delay 1ms' 2>/dev/null; }
 
+# kill_and_restart PID START... : kill -9 and reap PID, 2 s down, then START...
+kill_and_restart() {
+  kill -KILL "$1"
+  wait "$1" 2>/dev/null || true
+  sleep 2
+  "${@:2}"
+}
+# stall PID : SIGSTOP for 4 s, longer than every timeout of concertd's.
+stall() { kill -STOP "$1"; sleep 4; kill -CONT "$1"; }
+
 # strike FAULT : does it, brings the component back, waits for readiness, and
 # appends the fault's times to timeline.jsonl.
 strike() {
@@ -165,33 +175,27 @@ strike() {
   case "$fault" in
     redis-kill)
       what="kill -9 of Redis, restarted 2 s later from its AOF"
-      kill -KILL "$redis_pid"; wait "$redis_pid" 2>/dev/null || true
-      sleep 2; start_redis ;;
+      kill_and_restart "$redis_pid" start_redis ;;
     redis-stall)
       what="SIGSTOP of Redis for 4 s"
-      kill -STOP "$redis_pid"; sleep 4; kill -CONT "$redis_pid" ;;
+      stall "$redis_pid" ;;
     mariadb-kill)
       what="kill -9 of MariaDB, restarted 2 s later (crash recovery)"
-      kill -KILL "$mariadb_pid"; wait "$mariadb_pid" 2>/dev/null || true
-      sleep 2; start_mariadb ;;
+      kill_and_restart "$mariadb_pid" start_mariadb ;;
     mariadb-stall)
       what="SIGSTOP of MariaDB for 4 s"
-      kill -STOP "$mariadb_pid"; sleep 4; kill -CONT "$mariadb_pid" ;;
+      stall "$mariadb_pid" ;;
     concertd-kill)
       victim=$((RANDOM % 3))
       what="kill -9 of concertd instance $victim, restarted 2 s later"
-      kill -KILL "${instance_pid[$victim]}"; wait "${instance_pid[$victim]}" 2>/dev/null || true
-      sleep 2; start_instance "$victim" ;;
+      kill_and_restart "${instance_pid[$victim]}" start_instance "$victim" ;;
     pgsim-kill)
       what="kill -9 of concert-pgsim, restarted 2 s later (payments answer 503 meanwhile)"
-      kill -KILL "$pg_pid"; wait "$pg_pid" 2>/dev/null || true
-      sleep 2; start_pgsim ;;
+      kill_and_restart "$pg_pid" start_pgsim ;;
     db-slow)
-      if netem_available; then
-        what="a slow network to MariaDB for 4 s (150 ms each way; the delay proxy, though tc netem is available)"
-      else
-        what="a slow network to MariaDB for 4 s (150 ms each way, by a delay proxy: this kernel has no tc netem)"
-      fi
+      # The delay proxy either way: it slows the database's connections only.
+      what="a slow network to MariaDB for 4 s (150 ms each way, by a delay proxy; tc netem"
+      if netem_available; then what+=" is available here too)"; else what+=" is not available on this kernel)"; fi
       touch "$tmp/db-slow.on"; sleep 4; rm -f "$tmp/db-slow.on" ;;
   esac
   back=$(now_ms)
