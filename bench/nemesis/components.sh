@@ -164,6 +164,24 @@ kill_and_restart() {
   sleep 2
   "${@:2}"
 }
+# rolling_restart : each instance in turn drains (SIGTERM), exits and starts
+# again, and the next goes only once it is ready: no request may be cut.
+rolling_restart() {
+  local i pid
+  for i in 0 1 2; do
+    pid="${instance_pid[$i]}"
+    kill -TERM "$pid"
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    wait "$pid" 2>/dev/null || true
+    start_instance "$i"
+    for _ in $(seq 1 100); do
+      [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:${instance_port[$i]}/readyz") == 200 ]] && break
+      sleep 0.1
+    done
+    sleep 1  # HAProxy's health check sees it up (rise 2, every 500 ms)
+  done
+}
+
 # stall PID : SIGSTOP for 4 s, longer than every timeout of concertd's.
 stall() { kill -STOP "$1"; sleep 4; kill -CONT "$1"; }
 
@@ -192,6 +210,9 @@ strike() {
     pgsim-kill)
       what="kill -9 of concert-pgsim, restarted 2 s later (payments answer 503 meanwhile)"
       kill_and_restart "$pg_pid" start_pgsim ;;
+    rolling-restart)
+      what="a rolling restart: SIGTERM to each concertd in turn (2 s drain), started again once it exited"
+      rolling_restart ;;
     db-slow)
       # The delay proxy either way: it slows the database's connections only.
       what="a slow network to MariaDB for 4 s (150 ms each way, by a delay proxy; tc netem"

@@ -36,6 +36,14 @@ def main():
     faults = [json.loads(line) for line in open(timeline_path) if line.strip()]
 
     bad = [e for e in history if (e["status"] >= 500 and e["status"] != 503) or (e["status"] == 503 and not problem_body(e))]
+    # A rolling restart must cut nothing: no request unanswered, none refused for want of an instance.
+    cut = []
+    for f in faults:
+        if f["fault"] != "rolling-restart":
+            continue
+        cut += [e for e in history if f["startMs"] <= e["sentAtMs"] < f["backMs"] and
+                ((e["status"] == 0 and e.get("failure") != "impatient") or
+                 (e["status"] == 503 and "no concertd instance answered" in e.get("answerBody", "")))]
     lines = ["| fault | what | outage | requests sent during it, by outcome | slowest answer | back to ready | ",
              "|---|---|---|---|---|---|"]
     for f in faults:
@@ -64,6 +72,7 @@ def main():
             *lines, "",
             f"All requests of the run: {summary}.", "",
             f"5xx other than 503 with a problem body: {len(bad)}.", "",
+            f"Requests cut by the rolling restart (unanswered, or no instance to answer): {len(cut)}.", "",
             f"Checker: {verdict}", ""]
     if fuzz_path:
         try:
@@ -78,7 +87,10 @@ def main():
     for e in bad[:10]:
         print(f"BAD ANSWER #{e['seq']} {e['method']} {e['path']}: {e['status']} {e.get('answerBody', '')[:200]}")
     print(f"5xx other than 503 with a problem body: {len(bad)}")
-    return 1 if bad else 0
+    for e in cut[:10]:
+        print(f"CUT #{e['seq']} {e['method']} {e['path']}: {e['status']} {e.get('failure', '')}")
+    print(f"requests cut by the rolling restart: {len(cut)}")
+    return 1 if bad or cut else 0
 
 
 sys.exit(main())

@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <filesystem>
 
 #include "adapters/http/api.hpp"
@@ -158,9 +159,11 @@ domain::Result<void> serve(const platform::Config& config) {
   adapters::inproc::InProcessRateLimiter local_buckets;
   app::AbuseLimits limits(adapters->rate_limiter ? *adapters->rate_limiter : local_buckets, local_buckets,
                           abuse_limits_from(config), registry);
+  std::atomic<bool> draining{false};  // SIGTERM came: see the signal handler below
   http::ApiContext api_context{
       services, pool, payments_pool, queue_pool, registry, adapters->ready, config.pg_webhook_secret};
   api_context.limits = &limits;
+  api_context.draining = &draining;
   api_context.trusted_proxies = *proxies;
   http::Api api(std::move(api_context), config.jwt_secret);
   if (config.pg_webhook_secret.empty()) {
@@ -179,6 +182,7 @@ domain::Result<void> serve(const platform::Config& config) {
   options.trusted_proxies = *proxies;
   options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
+  options.draining = &draining;
   std::unique_ptr<http::HttpServer> server;
   try {
     server = std::make_unique<http::HttpServer>(
@@ -195,12 +199,31 @@ domain::Result<void> serve(const platform::Config& config) {
                                            {"dataDir", config.data_dir}});
   platform::flush_logs();  // scripts and tests wait for this line
 
+  // SPEC §6 shutdown: the first SIGTERM (or SIGINT) drains: /readyz says 503 at
+  // once, requests are served for drain_ms more, then the server stops accepting
+  // and finishes what is in flight. A second signal stops without waiting.
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+  boost::asio::steady_timer drain_timer(ioc);
+  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
+                                                                             int signal) {
     if (ec) return;
-    platform::log_json(spdlog::level::info, {{"msg", "shutting down"}, {"signal", signal}});
-    server->stop();
-  });
+    if (draining.exchange(true)) {
+      platform::log_json(spdlog::level::info, {{"msg", "shutting down now"}, {"signal", signal}});
+      drain_timer.cancel();
+      server->stop();
+      return;
+    }
+    platform::log_json(spdlog::level::info, {{"msg", "draining"}, {"signal", signal}, {"drainMs", config.drain_ms}});
+    signals.async_wait(on_signal);
+    drain_timer.expires_after(std::chrono::milliseconds(config.drain_ms));
+    drain_timer.async_wait([&](const boost::system::error_code& waited) {
+      if (waited) return;  // a second signal stopped it already
+      platform::log_json(spdlog::level::info, {{"msg", "shutting down"}});
+      server->stop();
+      signals.cancel();  // nothing more to wait for: run() returns once the server is done
+    });
+  };
+  signals.async_wait(on_signal);
 
   ioc.run();  // accepts; returns once stop() has drained the connections (the server runs them)
   // A pool task resumes its request on that connection's io_context and still
@@ -221,6 +244,14 @@ domain::Result<void> serve(const platform::Config& config) {
     }
   } catch (const std::exception& e) {
     spdlog::warn("final outbox flush failed (events stay queued for the next start): {}", e.what());
+  }
+  // Another instance takes the leased jobs over at its next tick, not after the ttl.
+  for (const char* job : {"promotion", "relay", "reconcile"}) {
+    try {
+      adapters->lease->release(job, instance_id);
+    } catch (const std::exception& e) {
+      spdlog::warn("lease {} not handed back (it expires by itself): {}", job, e.what());
+    }
   }
   platform::log_json(spdlog::level::info, {{"msg", "stopped"}});
   return {};

@@ -34,6 +34,7 @@ std::span<const IntSetting> int_settings() {
       {"max_connections", &Config::max_connections, 1, 1'000'000},
       {"read_timeout_ms", &Config::read_timeout_ms, 10, 600'000},
       {"idle_timeout_ms", &Config::idle_timeout_ms, 10, 3'600'000},
+      {"drain_ms", &Config::drain_ms, 0, 600'000},
       {"hold_ttl_seconds", &Config::hold_ttl_seconds, 1, 86'400},
       {"sweep_interval_ms", &Config::sweep_interval_ms, 10, 60'000},
       {"relay_interval_ms", &Config::relay_interval_ms, 10, 60'000},

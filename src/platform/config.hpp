@@ -38,6 +38,10 @@ struct Config {
   int max_connections = 10'000;
   int read_timeout_ms = 10'000;
   int idle_timeout_ms = 30'000;
+  // SPEC §6 shutdown: after SIGTERM, /readyz answers 503 and requests are still
+  // served this long, so the load balancer stops sending before the port closes.
+  // Set it above the balancer's time to notice (deploy/: 5 s); 0: stop at once.
+  int drain_ms = 0;
 
   // Sale rules and background workers.
   int hold_ttl_seconds = 300;

@@ -15,6 +15,9 @@ class Lease {
   virtual ~Lease() = default;
   // Takes or renews the lease `name` for `owner` for `ttl`; false if another owner holds it.
   virtual bool hold(const std::string& name, const std::string& owner, domain::Millis ttl) = 0;
+  // Gives the lease back if `owner` holds it, so another instance takes the job
+  // over at its next tick instead of after the ttl (a graceful shutdown).
+  virtual void release(const std::string& name, const std::string& owner) = 0;
 };
 
 }  // namespace concert::ports

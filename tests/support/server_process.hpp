@@ -23,11 +23,13 @@ class ServerProcess {
   // SIGTERM, wait up to 15 s, then SIGKILL; returns the exit code (128+signal if killed).
   int terminate();
   void kill9();
+  // Waits for it to exit by itself: its exit code (128+signal if killed), or -1
+  // if it still runs after `timeout`.
+  int wait_exit(std::chrono::milliseconds timeout);
   std::string log_tail(std::size_t bytes = 4000) const;
 
  private:
   ServerProcess(pid_t pid, std::string log_path) : pid_(pid), log_path_(std::move(log_path)) {}
-  int wait_exit(std::chrono::milliseconds timeout);
 
   pid_t pid_ = -1;
   unsigned short port_ = 0;

@@ -24,6 +24,7 @@ struct ApiContext {
   platform::Registry& metrics;
   std::function<bool()> ready;                    // dependencies reachable (for /readyz)
   std::string pg_webhook_secret;                  // verifies POST /webhooks/pg; empty: every callback is refused
+  const std::atomic<bool>* draining = nullptr;    // set on SIGTERM: /readyz answers 503 from then on
   app::AbuseLimits* limits = nullptr;             // null: no abuse limits (unit tests of single routes)
   platform::TrustedProxies trusted_proxies = {};  // whose X-Forwarded-For names the client
   // GET /concerts, /concerts/{id}, /concerts/{id}/schedules; the admin routes invalidate it.

@@ -39,6 +39,11 @@ void add_ops_routes(Router& router, ApiContext& ctx) {
                 co_return json_response(200, {{"status", "ok"}});
               }});
   router.add({"GET", "/readyz", Access::Public, [&ctx](Call&) -> boost::asio::awaitable<Response> {
+                if (ctx.draining && ctx.draining->load()) {
+                  auto r = problem(503, "draining", "this instance is shutting down; send requests elsewhere");
+                  r.headers.erase("Retry-After");  // not this instance: another one, now
+                  co_return r;
+                }
                 const Work work = [&ctx] {
                   if (!ctx.ready()) return problem(503, "unavailable", "a dependency is unreachable");
                   return json_response(200, {{"status", "ready"}});

@@ -277,7 +277,7 @@ awaitable<void> HttpServer::State::session(tcp::socket socket, std::string cappe
       busy = false;
       break;
     }
-    keep_alive = keep_alive && !stopping;
+    keep_alive = keep_alive && !stopping && !(options.draining && options.draining->load());
     auto out = to_beast(response, step.version, keep_alive);
     stream.expires_after(options.write_timeout);
     co_await bhttp::async_write(stream, out, net::redirect_error(use_awaitable, ec));

@@ -52,6 +52,9 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{30'000};  // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{10'000};
   std::chrono::milliseconds shutdown_grace{10'000};
+  // Set while the instance drains (SIGTERM): answers close their connection, so
+  // clients come back through the load balancer to another instance.
+  const std::atomic<bool>* draining = nullptr;
 };
 
 class HttpServer {

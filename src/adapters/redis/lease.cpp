@@ -16,7 +16,17 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
 )lua"};
 
+// KEYS[1] lease key  ARGV[1] owner. Deletes it only if the owner still holds it.
+const Script kRelease{"lease_release", R"lua(
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+)lua"};
+
 }  // namespace
+
+void RedisLease::release(const std::string& name, const std::string& owner) {
+  client_.eval(kRelease, {"lease:" + name}, {owner});
+}
 
 bool RedisLease::hold(const std::string& name, const std::string& owner, domain::Millis ttl) {
   return client_.eval(kHold, {"lease:" + name}, {owner, std::to_string(ttl.count())}).as_int() == 1;

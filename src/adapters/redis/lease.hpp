@@ -11,6 +11,7 @@ class RedisLease final : public ports::Lease {
  public:
   explicit RedisLease(RedisClient& client) : client_(client) {}
   bool hold(const std::string& name, const std::string& owner, domain::Millis ttl) override;
+  void release(const std::string& name, const std::string& owner) override;
 
  private:
   RedisClient& client_;
