@@ -62,6 +62,12 @@ start_redis() {
   die "Redis did not start (see $tmp/redis.log)"
 }
 
+# As after a disk loss: the queue, the stream and the leases are gone.
+wipe_and_start_redis() {
+  rm -rf "$tmp/redis"
+  start_redis
+}
+
 # concertd reaches MariaDB through it; the slow-network fault turns its delay on.
 start_delay_proxy() {
   python3 "$here/nemesis/delay_proxy.py" "$proxy_port" "$mariadb_port" "$tmp/db-slow.on" 150 >"$tmp/proxy.log" 2>&1 &
@@ -194,6 +200,9 @@ strike() {
     redis-kill)
       what="kill -9 of Redis, restarted 2 s later from its AOF"
       kill_and_restart "$redis_pid" start_redis ;;
+    redis-wipe)
+      what="kill -9 of Redis, restarted 2 s later empty (its files deleted)"
+      kill_and_restart "$redis_pid" wipe_and_start_redis ;;
     redis-stall)
       what="SIGSTOP of Redis for 4 s"
       stall "$redis_pid" ;;
