@@ -43,55 +43,37 @@ void expect_unavailable(const Timed& t, const char* what) {
   std::cout << "  " << what << ": " << t.reply.status << " in " << t.took.count() << " ms\n";
 }
 
-class DependencyFaults : public ::testing::Test {
+class DependencyFaults : public HttpTest {
  protected:
+  std::string config_json() const override {
+    return R"({"promotion_interval_ms": 20, "sweep_interval_ms": 100, "relay_interval_ms": 50,
+               "admit_per_second": 1000, "max_active": 10000, "limit_entry_user_per_second": 0,
+               "limit_write_user_per_second": 0})";
+  }
+  std::vector<std::string> server_args() const override {
+    auto args = HttpTest::server_args();
+    args.insert(args.begin(), {"--profile", "local"});
+    return args;
+  }
+
   void SetUp() override {
     mariadb = std::make_unique<PrivateMariaDb>(dir.file("mariadb"));
     redis = std::make_unique<PrivateRedis>(dir.file("redis"));
-    ::setenv("CONCERTD_JWT_SECRET", kTestSecret, 1);
     ::setenv("CONCERTD_MYSQL_URL", mariadb->url().c_str(), 1);
     ::setenv("CONCERTD_REDIS_URL", redis->url().c_str(), 1);
-    std::ofstream(dir.file("config.json"))
-        << R"({"promotion_interval_ms": 20, "sweep_interval_ms": 100, "relay_interval_ms": 50,
-               "admit_per_second": 1000, "max_active": 10000, "limit_entry_user_per_second": 0,
-               "limit_write_user_per_second": 0})";
-    server.emplace(ServerProcess::start(concertd_binary(),
-                                        {"--profile", "local", "--demo", "--listen", "127.0.0.1:0", "--data-dir",
-                                         dir.file("data"), "--config", dir.file("config.json")},
-                                        dir.file("concertd.log")));
-    client = std::make_unique<HttpClient>("127.0.0.1", server->port());
+    HttpTest::SetUp();
   }
 
   void TearDown() override {
-    client.reset();
-    if (server) {
-      EXPECT_EQ(server->terminate(), 0) << server->log_tail();
-    }
+    HttpTest::TearDown();
     ::unsetenv("CONCERTD_MYSQL_URL");
     ::unsetenv("CONCERTD_REDIS_URL");
   }
 
-  static HeaderList auth(const std::string& sub) {
-    return {{"Authorization", "Bearer " + platform::mint_token(kTestSecret, sub, std::nullopt, std::chrono::hours(1),
-                                                               std::chrono::system_clock::now())}};
-  }
   HeaderList with_token(const std::string& sub, const std::string& token) {
     auto h = auth(sub);
     h.emplace_back("Queue-Token", token);
     return h;
-  }
-
-  std::string admit(const std::string& user) {
-    auto entered = client->post("/api/v1/schedules/1/queue", "", auth(user));
-    EXPECT_EQ(entered.status, 201) << entered.body;
-    const auto token = entered.json().at("token").get<std::string>();
-    for (int i = 0; i < 250; ++i) {
-      auto st = client->get("/api/v1/queue/status", with_token(user, token));
-      if (st.status == 200 && st.json().at("status") == "ACTIVE") return token;
-      std::this_thread::sleep_for(20ms);
-    }
-    ADD_FAILURE() << user << " never became ACTIVE";
-    return token;
   }
 
   Reply hold(const std::string& user, const std::string& token, int seat) {
@@ -125,11 +107,8 @@ class DependencyFaults : public ::testing::Test {
               << " ms\n";
   }
 
-  TempDir dir;
   std::unique_ptr<PrivateMariaDb> mariadb;
   std::unique_ptr<PrivateRedis> redis;
-  std::optional<ServerProcess> server;
-  std::unique_ptr<HttpClient> client;
 };
 
 TEST_F(DependencyFaults, ARedisStallFailsQueueEntryFastWhileAdmittedFansAndReadsGoOn) {

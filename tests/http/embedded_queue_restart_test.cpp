@@ -26,10 +26,9 @@ class EmbeddedQueueRestart : public HttpTest {
       ASSERT_EQ(server->terminate(), 0) << server->log_tail();
     }
     server.reset();
-    server.emplace(ServerProcess::start(
-        concertd_binary(),
-        {"--listen", "127.0.0.1:0", "--data-dir", dir.file("data"), "--config", dir.file("config.json"), "--demo"},
-        dir.file("concertd-" + std::to_string(++starts) + ".log")));  // a fresh log: it tells the new port
+    // A fresh log: the new process tells its port there.
+    server.emplace(ServerProcess::start(concertd_binary(), server_args(),
+                                        dir.file("concertd-" + std::to_string(++starts) + ".log")));
     client = std::make_unique<HttpClient>("127.0.0.1", server->port());
   }
 

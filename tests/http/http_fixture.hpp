@@ -37,14 +37,16 @@ class HttpTest : public ::testing::Test {
                "limit_entry_address_per_second": 0, "limit_write_address_per_second": 0})";
   }
 
+  // The server's command line; the embedded profile with demo data by default.
+  virtual std::vector<std::string> server_args() const {
+    return {"--listen", "127.0.0.1:0", "--data-dir", dir.file("data"), "--config", dir.file("config.json"), "--demo"};
+  }
+
   void SetUp() override {
     ::setenv("CONCERTD_JWT_SECRET", kTestSecret, 1);
     ::setenv("CONCERTD_PG_WEBHOOK_SECRET", kTestWebhookSecret, 1);
     std::ofstream(dir.file("config.json")) << config_json();
-    server.emplace(ServerProcess::start(
-        concertd_binary(),
-        {"--listen", "127.0.0.1:0", "--data-dir", dir.file("data"), "--config", dir.file("config.json"), "--demo"},
-        dir.file("concertd.log")));
+    server.emplace(ServerProcess::start(concertd_binary(), server_args(), dir.file("concertd.log")));
     client = std::make_unique<HttpClient>("127.0.0.1", server->port());
   }
 
