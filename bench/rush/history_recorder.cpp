@@ -36,7 +36,8 @@ std::string failure_word(Failure failure) {
 
 }  // namespace
 
-HistoryRecorder::HistoryRecorder(const std::string& path) : path_(path), buffer_(kBufferBytes) {
+HistoryRecorder::HistoryRecorder(const std::string& path, std::chrono::steady_clock::time_point deadline)
+    : path_(path), deadline_(deadline), buffer_(kBufferBytes) {
   out_.rdbuf()->pubsetbuf(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
   out_.open(path, std::ios::out | std::ios::trunc);
   ok_ = out_.is_open();
@@ -82,9 +83,13 @@ boost::asio::awaitable<Answer> send_recorded(HostPool& pool, const Request& requ
   e.answered_at = wall_now();
   e.status = answer.status;
   if (answer.status == 0) {
-    // A fan's deliberate impatience (--retry-rate) is not a server that hung.
-    e.failure =
-        request.give_up_after_send && answer.failure == Failure::Timeout ? "impatient" : failure_word(answer.failure);
+    // A fan's deliberate impatience (--retry-rate), and a request the run's end
+    // cut short (its timeout is clipped to the deadline), are not a server that hung.
+    e.failure = failure_word(answer.failure);
+    if (answer.failure == Failure::Timeout && request.give_up_after_send) e.failure = "impatient";
+    if (answer.failure == Failure::Timeout && std::chrono::steady_clock::now() >= history->deadline()) {
+      e.failure = "stopped";
+    }
   }
   // Seat maps are large and say nothing about writes: their status is enough,
   // with the problem body of a refusal.

@@ -4,10 +4,13 @@
 // bounded in time, so the file is too.
 #pragma once
 
+// clang-format off: Regroup would sort it after Boost
 #include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
+// clang-format on
 
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <fstream>
 #include <mutex>
 #include <string>
@@ -20,7 +23,9 @@ namespace concert::bench::rush {
 
 class HistoryRecorder {
  public:
-  explicit HistoryRecorder(const std::string& path);  // truncates; see ok()
+  // Truncates `path`; see ok(). A request the run's `deadline` cut short is
+  // recorded as stopped by the tool, not as a server that did not answer in time.
+  HistoryRecorder(const std::string& path, std::chrono::steady_clock::time_point deadline);
   HistoryRecorder(const HistoryRecorder&) = delete;
   HistoryRecorder& operator=(const HistoryRecorder&) = delete;
 
@@ -34,9 +39,11 @@ class HistoryRecorder {
   // Flushes and closes; false when any write failed.
   bool close();
   std::size_t recorded() const;
+  std::chrono::steady_clock::time_point deadline() const { return deadline_; }
 
  private:
   std::string path_;
+  std::chrono::steady_clock::time_point deadline_;
   std::vector<char> buffer_;  // before out_: the stream uses it until closed
   std::ofstream out_;
   std::atomic<std::uint64_t> seq_{0};

@@ -57,7 +57,7 @@ int run(const RushOptions& o) {
 
   std::unique_ptr<HistoryRecorder> history;
   if (!o.history.empty()) {
-    history = std::make_unique<HistoryRecorder>(o.history);
+    history = std::make_unique<HistoryRecorder>(o.history, deadline);
     if (!history->ok()) {
       std::cerr << "concert-rush: cannot write the history " << o.history << "\n";
       return 2;
