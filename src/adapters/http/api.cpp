@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "adapters/http/problem.hpp"
+#include "adapters/http/respond.hpp"
 #include "platform/logging.hpp"
 
 namespace concert::http {
@@ -85,7 +86,7 @@ boost::asio::awaitable<std::optional<Response>> Api::over_limit(const Request& r
   try {
     refusal = co_await ctx_.queue_pool.run(check);
   } catch (const PoolSaturated&) {
-    co_return problem(503, "unavailable", "the server is at capacity; retry shortly");
+    co_return at_capacity();
   }
   if (!refusal) co_return std::nullopt;
   auto response = problem(refusal->error);

@@ -37,9 +37,11 @@ boost::asio::awaitable<Response> on_pool(BlockingPool& pool, const Work& work) {
   try {
     co_return co_await pool.run(task);
   } catch (const PoolSaturated&) {
-    co_return problem(503, "unavailable", "the server is at capacity; retry shortly");
+    co_return at_capacity();
   }
 }
+
+Response at_capacity() { return problem(503, "unavailable", "the server is at capacity; retry shortly"); }
 
 std::string request_fingerprint(const Request& request) {
   return request.method + " " + request.path() + "\n" + request.body;

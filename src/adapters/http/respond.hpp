@@ -25,6 +25,9 @@ Response render(const domain::Result<T>& result, Render&& ok) {
 
 using Work = std::function<Response()>;
 
+// The 503 for work a full (or too slow) pool refused: PoolSaturated.
+Response at_capacity();
+
 // Runs `work` on a blocking pool (the database pool unless told). Route coroutines
 // keep `work` in a named local and pass it by reference (see BlockingPool::run for why).
 boost::asio::awaitable<Response> on_pool(ApiContext& ctx, const Work& work);
