@@ -30,6 +30,25 @@ class RedisQueueSnapshotTest : public RedisFixture {
   // B's snapshot catches up (expire() refreshes first; nobody is idle for a day).
   void refresh_b(domain::TimePoint now) { b->expire(kSchedule, now, 24h); }
 
+  // Redis comes back empty: the queue's keys are gone.
+  void lose_the_queue() {
+    std::vector<std::string> del{"DEL"};
+    for (const char* k :
+         {"waiting", "pre", "active", "seen", "users", "meta", "tokens", "admitted", "admlog", "moves", "drawn"}) {
+      del.push_back(redis->prefix() + "q:{s:" + std::to_string(kSchedule) + "}:" + k);
+    }
+    redis->command(del);
+  }
+
+  // Fans who enter the pre-queue on A, the first polled on B.
+  std::vector<std::string> pre_queue(int fans) {
+    std::vector<std::string> tokens;
+    for (int i = 0; i < fans; ++i) tokens.push_back(a->enter(kSchedule, fan(i), t0, true).token.token);
+    b->poll(tokens[0], fan(0), t0);
+    return tokens;
+  }
+  static std::string fan(int i) { return "early" + std::to_string(i); }
+
   const std::string key = adapters::redis::queue_token_key("shared secret");
   std::unique_ptr<adapters::redis::RedisClient> redis_b;
   std::unique_ptr<RedisQueueStore> a, b;
@@ -130,13 +149,7 @@ TEST_F(RedisQueueSnapshotTest, AfterRedisLosesTheQueueItMovesOnAndNobodyIsPassed
   refresh_b(t0);
   ASSERT_EQ(b->poll(tokens[1], "fan2", t0)->position, 1);
 
-  // Redis comes back empty: the queue's keys are gone.
-  std::vector<std::string> del{"DEL"};
-  for (const char* k :
-       {"waiting", "pre", "active", "seen", "users", "meta", "tokens", "admitted", "admlog", "moves", "drawn"}) {
-    del.push_back(redis->prefix() + "q:{s:" + std::to_string(kSchedule) + "}:" + k);
-  }
-  redis->command(del);
+  lose_the_queue();
 
   refresh_b(t0 + 1s);  // B sees Redis behind its snapshot and writes back how far the queue had gone
   const auto late = a->enter(kSchedule, "late", t0 + 1s, false).token;
@@ -166,6 +179,74 @@ TEST_F(RedisQueueSnapshotTest, AfterRedisLosesTheQueueItMovesOnAndNobodyIsPassed
   refresh_b(t0 + 2s);
   EXPECT_EQ(b->poll(tokens[1], "fan2", t0 + 2s)->status, TokenStatus::Active);
   EXPECT_EQ(b->poll(late.token, "late", t0 + 2s)->position, 1);
+}
+
+// Redis loses a pre-queue before its draw (issue 13): its tickets have no seq
+// yet. A fan who enters the pre-queue afterwards gets a new number, not one
+// already handed out; a fan who polls again joins the pre-queue again; one who
+// does not poll before the opening still has a place of its own in the draw,
+// which it takes when it polls; and a fan who enters after the opening is behind
+// all of them.
+TEST_F(RedisQueueSnapshotTest, APreQueueLostBeforeItsDrawKeepsEveryTicketAheadOfLaterFans) {
+  const auto tokens = pre_queue(3);
+  refresh_b(t0);
+  lose_the_queue();
+  refresh_b(t0 + 1s);  // B writes back that three pre-queue tickets were handed out
+
+  const auto newcomer = a->enter(kSchedule, "newcomer", t0 + 1s, true).token.token;
+  EXPECT_NE(newcomer.substr(0, newcomer.find('.', 2)), tokens[0].substr(0, tokens[0].find('.', 2)));
+  EXPECT_EQ(a->counts(kSchedule).pre_queue, 1);
+  const auto early0 = b->status(tokens[0], fan(0), t0 + 1s);  // polls again: in the pre-queue again
+  ASSERT_TRUE(early0);
+  EXPECT_FALSE(early0->position);
+  EXPECT_FALSE(b->status(tokens[1], "mallory", t0 + 1s));  // a ticket re-seats only its own fan
+  EXPECT_EQ(a->counts(kSchedule).pre_queue, 2);
+
+  a->shuffle_pre_queue(kSchedule, 7);  // the opening: early1 and early2 have not polled since the loss
+  const auto later = a->enter(kSchedule, "later", t0 + 2s, false).token;
+  EXPECT_EQ(later.position, 5);  // behind the four pre-queue tickets, present or not
+  std::set<std::int64_t> places;
+  for (int i = 0; i < 3; ++i) {
+    const auto polled = b->status(tokens[static_cast<std::size_t>(i)], fan(i), t0 + 2s);
+    ASSERT_TRUE(polled && polled->position) << fan(i);
+    places.insert(*polled->position);
+  }
+  places.insert(*a->status(newcomer, "newcomer", t0 + 2s)->position);
+  EXPECT_EQ(places, (std::set<std::int64_t>{1, 2, 3, 4}));
+  const auto admitted = a->promote(kSchedule, 5, t0 + 2s, 60s);
+  ASSERT_EQ(admitted.size(), 4u);  // promotion holds the later fan back for the tickets handed out before
+  for (const auto& t : admitted) EXPECT_NE(t.user_id, "later");
+}
+
+// Redis loses the queue after the draw, before the pre-queue was admitted: an
+// instance that loaded the draw writes each waiting ticket's place back, and
+// each fan takes exactly that place again, ahead of fans who enter afterwards.
+TEST_F(RedisQueueSnapshotTest, APreQueueLostAfterItsDrawKeepsItsDrawnPlaces) {
+  const auto tokens = pre_queue(4);
+  a->shuffle_pre_queue(kSchedule, 42);
+  refresh_b(t0);
+  std::vector<std::int64_t> drawn;
+  for (int i = 0; i < 4; ++i) drawn.push_back(*b->poll(tokens[static_cast<std::size_t>(i)], fan(i), t0)->position);
+  ASSERT_EQ(a->promote(kSchedule, 1, t0, 60s).size(), 1u);
+  refresh_b(t0);
+  lose_the_queue();
+  refresh_b(t0 + 1s);
+
+  const auto later = a->enter(kSchedule, "later", t0 + 1s, false).token;
+  EXPECT_EQ(later.position, 4);  // seq 5, served up to 1
+  for (int i = 0; i < 4; ++i) {
+    const auto polled = b->status(tokens[static_cast<std::size_t>(i)], fan(i), t0 + 1s);
+    ASSERT_TRUE(polled) << fan(i);
+    if (drawn[static_cast<std::size_t>(i)] == 1) {
+      EXPECT_EQ(polled->status, TokenStatus::Active) << fan(i);  // the one admitted gets its session back
+    } else {
+      EXPECT_EQ(polled->position, drawn[static_cast<std::size_t>(i)] - 1) << fan(i);  // its own place
+      EXPECT_EQ(b->poll(tokens[static_cast<std::size_t>(i)], fan(i), t0 + 1s)->position, polled->position);
+    }
+  }
+  const auto admitted = a->promote(kSchedule, 4, t0 + 2s, 60s);
+  ASSERT_EQ(admitted.size(), 3u);
+  for (const auto& t : admitted) EXPECT_NE(t.user_id, "later");
 }
 
 }  // namespace

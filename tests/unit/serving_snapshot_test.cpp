@@ -44,7 +44,7 @@ TEST(ServingSnapshot, PositionsFollowTheServingCounterAndActiveFansSeeTheirWindo
   EXPECT_EQ(waiting.verdict, Verdict::Waiting);
   EXPECT_EQ(waiting.position, 5);
   EXPECT_EQ(s.answer(w(11), t0).verdict, Verdict::Ask);  // entered elsewhere since the last refresh
-  s.note_entered(11);
+  s.note_entered(w(11));
   EXPECT_EQ(s.answer(w(11), t0).verdict, Verdict::Waiting);
 }
 
@@ -133,8 +133,46 @@ TEST(ServingSnapshot, ARedisThatLostTheQueueStartsItOverAndHandsOverWhatItSaw) {
   s.apply(restored);
   EXPECT_EQ(s.answer(w(4), t0).verdict, Verdict::Ask);      // handed out before the loss: Redis re-seats it
   EXPECT_EQ(s.answer(w(7), t0).verdict, Verdict::Waiting);  // entered since: memory answers
-  s.note_back(*ticket_named(1, "w4"));
+  s.note_back(*ticket_named(1, "w4"), 4);
   EXPECT_EQ(s.answer(w(4), t0).verdict, Verdict::Waiting);
+}
+
+// A pre-queue that Redis lost: before the draw nothing but the pre-queue's count
+// tells (no moves, no seqs), after it the draw's flag; either way the snapshot
+// hands over how many pre-queue tickets it saw and the drawn places of those
+// still waiting, and sends those tickets to Redis until it knows them again.
+TEST(ServingSnapshot, ALostPreQueueIsNoticedAndItsTicketsAskRedisUntilBack) {
+  ServingSnapshot before_draw;
+  auto pre = at(0, 0);
+  pre.pre_count = 3;
+  before_draw.apply(pre);
+  before_draw.note_entered(p(4));  // entered here since
+  before_draw.apply(at(0, 0));
+  auto lost = before_draw.take_lost();
+  ASSERT_TRUE(lost);
+  EXPECT_EQ(lost->pre_count, 4);
+  EXPECT_FALSE(lost->was_drawn);
+  auto restored = at(0, 0);
+  restored.pre_count = 4;
+  restored.restored_pre = 4;
+  before_draw.apply(restored);
+  EXPECT_EQ(before_draw.answer(p(2), t0).verdict, Verdict::Ask);
+  before_draw.note_back(p(2), 0);
+  EXPECT_EQ(before_draw.answer(p(2), t0).verdict, Verdict::PreQueue);
+
+  ServingSnapshot after_draw;
+  auto drawn = at(1, 3);
+  drawn.drawn = true;
+  drawn.pre_count = 3;
+  after_draw.apply(drawn);
+  after_draw.add_drawn({"p2", "p3", "p1"});  // seqs 1, 2, 3; 1 is served
+  auto wiped = at(0, 0);
+  wiped.latest_move = 1'000'000;
+  after_draw.apply(wiped);
+  lost = after_draw.take_lost();
+  ASSERT_TRUE(lost);
+  EXPECT_TRUE(lost->was_drawn);
+  EXPECT_EQ(lost->drawn, (std::vector<std::pair<std::string, std::int64_t>>{{"p1", 3}, {"p2", 1}, {"p3", 2}}));
 }
 
 }  // namespace

@@ -75,9 +75,11 @@ QueueRefresh refresh_from(const Reply& r) {
   q.oldest_move = as_ll(e.at(5));
   q.latest_move = as_ll(e.at(6));
   q.restored_seq = as_ll(e.at(7));
-  const auto moves = static_cast<std::size_t>(as_ll(e.at(8)));
-  for (std::size_t i = 9; i < 9 + moves; ++i) q.moves.push_back(move_from(e.at(i).str));
-  for (std::size_t i = 9 + moves; i + 1 < e.size(); i += 2) q.active.emplace_back(e[i].str, time_of(as_ll(e[i + 1])));
+  q.restored_pre = as_ll(e.at(8));
+  q.pre_count = as_ll(e.at(9));
+  const auto moves = static_cast<std::size_t>(as_ll(e.at(10)));
+  for (std::size_t i = 11; i < 11 + moves; ++i) q.moves.push_back(move_from(e.at(i).str));
+  for (std::size_t i = 11 + moves; i + 1 < e.size(); i += 2) q.active.emplace_back(e[i].str, time_of(as_ll(e[i + 1])));
   return q;
 }
 
@@ -101,21 +103,23 @@ RedisQueueStore::~RedisQueueStore() {
   refresher_.join();
 }
 
+std::vector<std::string> RedisQueueStore::floors(domain::Id schedule_id) {
+  std::lock_guard lock(snapshots_mutex_);
+  auto it = snapshots_.find(schedule_id);
+  if (it == snapshots_.end()) return {"0", "0", "0"};
+  return {std::to_string(it->second.last_seq()), std::to_string(it->second.serving_seq()),
+          std::to_string(it->second.pre_count())};
+}
+
 ports::EnterResult RedisQueueStore::enter(domain::Id schedule_id, const domain::UserId& user, domain::TimePoint now,
                                           bool pre_open) {
-  std::int64_t seen_last = 0, seen_serving = 0;
-  {
-    std::lock_guard lock(snapshots_mutex_);
-    if (auto it = snapshots_.find(schedule_id); it != snapshots_.end()) {
-      seen_last = it->second.last_seq();
-      seen_serving = it->second.serving_seq();
-    }
-  }
+  std::vector<std::string> args{user, ms(now), pre_open ? "1" : "0", std::to_string(options_.max_tokens_per_schedule),
+                                std::to_string(random_seed())};
+  const auto seen = floors(schedule_id);
+  args.insert(args.end(), seen.begin(), seen.end());
   Reply d;
   try {
-    d = client_.eval(kEnterScript, keys_of(schedule_id),
-                     {user, ms(now), pre_open ? "1" : "0", std::to_string(options_.max_tokens_per_schedule),
-                      std::to_string(random_seed()), std::to_string(seen_last), std::to_string(seen_serving)});
+    d = client_.eval(kEnterScript, keys_of(schedule_id), args);
   } catch (const RedisUnavailable&) {
     throw;
   } catch (const std::runtime_error& e) {
@@ -124,10 +128,9 @@ ports::EnterResult RedisQueueStore::enter(domain::Id schedule_id, const domain::
     }
     throw;
   }
-  if (d.elements.at(1).str == "WAITING") {
+  if (const auto ticket = ticket_named(schedule_id, d.elements.at(0).str)) {
     std::lock_guard lock(snapshots_mutex_);
-    if (auto it = snapshots_.find(schedule_id); it != snapshots_.end())
-      it->second.note_entered(as_ll(d.elements.at(2)));
+    if (auto it = snapshots_.find(schedule_id); it != snapshots_.end()) it->second.note_entered(*ticket);
   }
   return {token_from(d, schedule_id, signer_), d.elements.at(7).str == "1"};
 }
@@ -173,7 +176,8 @@ std::optional<domain::QueueToken> RedisQueueStore::status(const std::string& tok
   if (d.elements.empty() || d.elements.at(6).str != user) return std::nullopt;
   {
     std::lock_guard lock(snapshots_mutex_);
-    if (auto it = snapshots_.find(ticket->schedule_id); it != snapshots_.end()) it->second.note_back(*ticket);
+    if (auto it = snapshots_.find(ticket->schedule_id); it != snapshots_.end())
+      it->second.note_back(*ticket, d.elements.at(1).str == "WAITING" ? as_ll(d.elements.at(2)) : 0);
   }
   return token_from(d, ticket->schedule_id, signer_);
 }
@@ -191,7 +195,10 @@ void RedisQueueStore::mark_used(domain::Id schedule_id, const domain::UserId& us
 }
 
 void RedisQueueStore::shuffle_pre_queue(domain::Id schedule_id, std::uint64_t seed) {
-  client_.eval(kShuffleScript, keys_of(schedule_id), {std::to_string(seed % 2147483646 + 1)});
+  std::vector<std::string> args{std::to_string(seed % 2147483646 + 1)};
+  const auto seen = floors(schedule_id);
+  args.insert(args.end(), seen.begin(), seen.end());
+  client_.eval(kShuffleScript, keys_of(schedule_id), args);
   refresh(schedule_id);
 }
 
@@ -251,14 +258,23 @@ void RedisQueueStore::refresh(domain::Id schedule_id) {
       // Redis came back without this queue: write back how far it had gone, so
       // the queue moves on from there (SPEC I7) and new fans queue behind the old.
       std::vector<std::string> restore{std::to_string(lost->last_seq), std::to_string(lost->serving_seq),
-                                       std::to_string(lost->moves)};
+                                       std::to_string(lost->moves),    std::to_string(lost->pre_count),
+                                       lost->was_drawn ? "1" : "0",    std::to_string(lost->active.size())};
       for (const auto& [name, until] : lost->active) {
         restore.push_back(name);
         restore.push_back(ms(until));
       }
+      for (const auto& [name, seq] : lost->drawn) {
+        restore.push_back(name);
+        restore.push_back(std::to_string(seq));
+      }
       client_.eval(kRestoreScript, keys, restore);
-      spdlog::warn("schedule {}: Redis lost the queue; restored last_seq {}, serving_seq {}, move {}, {} sessions",
-                   schedule_id, lost->last_seq, lost->serving_seq, lost->moves, lost->active.size());
+      spdlog::warn(
+          "schedule {}: Redis lost the queue; restored last_seq {}, serving_seq {}, move {}, pre-queue {}, {} "
+          "sessions, "
+          "{} drawn places",
+          schedule_id, lost->last_seq, lost->serving_seq, lost->moves, lost->pre_count, lost->active.size(),
+          lost->drawn.size());
       continue;  // a cold start from what Redis has now
     }
     if (refreshed.moves.size() < kMovesPerPage && !started_over) break;

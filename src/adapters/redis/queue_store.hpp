@@ -56,6 +56,9 @@ class RedisQueueStore final : public ports::QueueStore {
   // made here, so this instance never answers older than its own moves.
   void refresh(domain::Id schedule_id);
   void refresh_all(std::stop_token stop);
+  // How far this instance saw the queue (last_seq, serving_seq, pre_count), for
+  // the scripts that raise Redis' counters to it if Redis lost the queue.
+  std::vector<std::string> floors(domain::Id schedule_id);
 
   RedisClient& client_;
   RedisQueueOptions options_;

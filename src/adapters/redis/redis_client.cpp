@@ -100,8 +100,8 @@ domain::Result<RedisEndpoint> parse_redis_url(const std::string& url) {
 
 struct RedisClient::Connection {
   redisContext* ctx = nullptr;
-  bool broken = false;       // dropped when given back
-  bool unreachable = false;  // it could not reach Redis (connect, I/O error, timeout)
+  bool broken = false;                               // dropped when given back
+  bool unreachable = false;                          // it could not reach Redis (connect, I/O error, timeout)
   std::map<std::string, std::string> sha_by_script;  // loaded scripts
   ~Connection() {
     if (ctx) redisFree(ctx);

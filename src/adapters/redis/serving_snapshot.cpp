@@ -16,6 +16,7 @@ ServingSnapshot::Answer ServingSnapshot::answer(const Ticket& ticket, domain::Ti
     if (it->second <= now) return {Verdict::Gone, 0, {}};
     return {Verdict::Active, 0, it->second};
   }
+  if (ticket.pre_queue && ticket.number <= restored_pre_ && !back_.contains(ticket.name)) return {};
   if (ticket.pre_queue && !drawn_) {
     note_poll(ticket.name, now);
     return {Verdict::PreQueue, 0, {}};
@@ -44,8 +45,12 @@ void ServingSnapshot::reset() {
 void ServingSnapshot::apply(const QueueRefresh& r) {
   // Only what refreshes alone set is compared: last_seq_ also moves when this
   // instance numbers a fan, which a reply read just before may not show yet.
-  if (loaded_ && (r.latest_move < cursor_ || r.serving_seq < serving_seq_)) {
-    Lost lost{last_seq_, serving_seq_, cursor_, {active_.begin(), active_.end()}};
+  if (loaded_ && (r.latest_move < cursor_ || r.serving_seq < serving_seq_ || r.last_seq < refreshed_last_seq_ ||
+                  r.pre_count < refreshed_pre_count_ || (drawn_ && !r.drawn))) {
+    Lost lost{last_seq_, serving_seq_, cursor_, pre_count_, drawn_, {active_.begin(), active_.end()}, {}};
+    for (std::size_t n = 1; n < pre_seq_.size(); ++n) {
+      if (pre_seq_[n] != 0) lost.drawn.emplace_back("p" + std::to_string(n), pre_seq_[n]);
+    }
     reset();
     lost_ = std::move(lost);
     return;
@@ -68,12 +73,16 @@ void ServingSnapshot::apply(const QueueRefresh& r) {
   }
   const bool served_more = r.serving_seq != serving_seq_;
   serving_seq_ = r.serving_seq;
-  last_seq_ = r.last_seq;
+  last_seq_ = std::max(last_seq_, r.last_seq);
+  pre_count_ = std::max(pre_count_, r.pre_count);
+  refreshed_last_seq_ = r.last_seq;
+  refreshed_pre_count_ = r.pre_count;
   drawn_ = r.drawn;
   drawn_base_ = r.drawn_base;
   drawn_count_ = r.drawn_count;
-  if (r.restored_seq != restored_seq_) back_.clear();  // another loss: every ticket asks again
+  if (r.restored_seq != restored_seq_ || r.restored_pre != restored_pre_) back_.clear();  // another loss: all ask again
   restored_seq_ = r.restored_seq;
+  restored_pre_ = r.restored_pre;
   loaded_ = true;
   // Forget departures the serving counter has passed: past it, anyone not active
   // is gone anyway. (Ended sessions leave active_ by their "G" move.)
@@ -85,9 +94,23 @@ void ServingSnapshot::apply(const QueueRefresh& r) {
     });
 }
 
-void ServingSnapshot::note_back(const Ticket& ticket) {
-  const auto seq = seq_of(ticket);
-  if (seq && *seq <= restored_seq_) back_.insert(ticket.name);
+void ServingSnapshot::note_entered(const Ticket& ticket) {
+  if (ticket.pre_queue) {
+    pre_count_ = std::max(pre_count_, ticket.number);
+  } else {
+    last_seq_ = std::max(last_seq_, ticket.number);
+  }
+}
+
+void ServingSnapshot::note_back(const Ticket& ticket, std::int64_t seq) {
+  if (ticket.pre_queue && seq > 0) {  // drawn before the loss: its place is known now
+    const auto n = static_cast<std::size_t>(ticket.number);
+    if (pre_seq_.size() <= n) pre_seq_.resize(n + 1, 0);
+    pre_seq_[n] = seq;
+  }
+  const auto known = seq_of(ticket);
+  if ((known && *known <= restored_seq_) || (ticket.pre_queue && ticket.number <= restored_pre_))
+    back_.insert(ticket.name);
 }
 
 void ServingSnapshot::add_drawn(const std::vector<std::string>& names) {

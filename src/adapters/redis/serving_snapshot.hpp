@@ -34,6 +34,8 @@ struct QueueRefresh {
   std::int64_t oldest_move = 0;   // 0: none logged
   std::int64_t latest_move = 0;   // the log's number (meta.moves)
   std::int64_t restored_seq = 0;  // tickets up to it were handed out before Redis lost the queue
+  std::int64_t restored_pre = 0;  // pre-queue tickets up to it, the same
+  std::int64_t pre_count = 0;     // pre-queue tickets handed out ("p1".."p<pre_count>")
   std::vector<QueueMove> moves;
   std::vector<std::pair<std::string, domain::TimePoint>> active;  // cold start only
 };
@@ -50,27 +52,33 @@ class ServingSnapshot {
   // Answers a poll; a waiting fan's poll is kept for the idle timeout.
   Answer answer(const Ticket& ticket, domain::TimePoint now);
 
-  // A fan entered here with this seq: polls for it need not ask Redis.
-  void note_entered(std::int64_t seq) { last_seq_ = std::max(last_seq_, seq); }
-  // Redis knows this ticket (again): a ticket handed out before Redis lost the
-  // queue is sent to Redis until then, so it can take its place again there.
-  void note_back(const Ticket& ticket);
+  // A fan entered here with this ticket: polls for it need not ask Redis, and a
+  // Redis that lost the queue must not hand its number out again.
+  void note_entered(const Ticket& ticket);
+  // Redis knows this ticket (again), waiting at `seq` if not 0: a ticket handed
+  // out before Redis lost the queue is sent to Redis until then, so it can take
+  // its place again there.
+  void note_back(const Ticket& ticket, std::int64_t seq);
   // The move number to replay from; 0 asks for a cold start (moves and active set).
   std::int64_t cursor() const { return cursor_; }
   // The highest numbers seen: what Redis must never go below.
   std::int64_t last_seq() const { return last_seq_; }
   std::int64_t serving_seq() const { return serving_seq_; }
+  std::int64_t pre_count() const { return pre_count_; }
   // Replays one page of moves. A warm snapshot that fell behind the log's
   // trimming starts over cold (its cursor drops to 0); so does one that finds
-  // Redis behind it (the log's number or the serving seq went back: Redis lost
-  // the queue), remembering how far it had seen for take_lost().
+  // Redis behind it (a counter went back: Redis lost the queue), remembering how
+  // far it had seen for take_lost().
   void apply(const QueueRefresh& refresh);
   // How far this snapshot had seen the queue before Redis lost it, once.
   struct Lost {
     std::int64_t last_seq = 0;
     std::int64_t serving_seq = 0;
     std::int64_t moves = 0;
+    std::int64_t pre_count = 0;
+    bool was_drawn = false;
     std::vector<std::pair<std::string, domain::TimePoint>> active;  // admitted fans and their active_until
+    std::vector<std::pair<std::string, std::int64_t>> drawn;        // each drawn pre-queue ticket and its seq
   };
   std::optional<Lost> take_lost() { return std::exchange(lost_, std::nullopt); }
   // Pre-queue tickets drawn since the last call need their seq loaded from the
@@ -95,6 +103,11 @@ class ServingSnapshot {
   std::int64_t cursor_ = 0;
   std::int64_t serving_seq_ = 0;
   std::int64_t last_seq_ = 0;
+  std::int64_t pre_count_ = 0;
+  // As the last refresh read them: Redis never lowers them unless it lost the
+  // queue (last_seq_ and pre_count_ also count this instance's entrants since).
+  std::int64_t refreshed_last_seq_ = 0;
+  std::int64_t refreshed_pre_count_ = 0;
   bool drawn_ = false;
   std::int64_t drawn_base_ = 0;
   std::int64_t drawn_count_ = 0;
@@ -106,7 +119,8 @@ class ServingSnapshot {
   domain::TimePoint last_poll_;
   std::optional<Lost> lost_;
   std::int64_t restored_seq_ = 0;
-  std::unordered_set<std::string> back_;  // tickets <= restored_seq_ that Redis knows again
+  std::int64_t restored_pre_ = 0;
+  std::unordered_set<std::string> back_;  // tickets handed out before the loss that Redis knows again
 };
 
 }  // namespace concert::adapters::redis

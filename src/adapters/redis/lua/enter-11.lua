@@ -2,13 +2,14 @@
   Joins the queue, or returns the fan's live token (entering twice is the same).
   ARGV[1] user  ARGV[2] now (ms)  ARGV[3] pre_open 0|1
   ARGV[4] max tokens of the schedule  ARGV[5] seed for drawing the pre-queue
-  ARGV[6] last_seq and ARGV[7] serving_seq as the calling instance last saw them
+  ARGV[6] last_seq, ARGV[7] serving_seq and ARGV[8] pre_count as the calling
+  instance last saw them
   Returns a token description plus created 0|1; error QUEUE_FULL.
 ]]
 -- Redis lost the queue and no refresh has restored it yet (restore-11.lua): the
 -- counters are raised first, so this fan is never numbered like a ticket already
 -- handed out. The refresh that notices the loss restores the rest.
-raise_floors(KEYS, ARGV[6], ARGV[7])
+raise_floors(KEYS, ARGV[6], ARGV[7], ARGV[8])
 -- Once the order is drawn (perhaps by an instance whose clock is ahead), late
 -- pre-queue entrants are numbered like everyone else.
 local pre_open = ARGV[3] == '1' and redis.call('HGET', KEYS[6], 'drawn') ~= '1'

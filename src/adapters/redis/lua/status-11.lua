@@ -4,7 +4,8 @@
   Returns a token description, or an empty array when the token is not live.
   A ticket handed out before Redis lost the queue takes its place again, once: a
   waiting one at its own number (so its fan is never sent behind fans who entered
-  later), one an instance saw admitted its session until the active_until it saw.
+  later), a pre-queue one in the pre-queue or at its drawn place (lost_place), one
+  an instance saw admitted its session until the active_until it saw.
 ]]
 local d = describe(KEYS, ARGV[1])
 if not d then
@@ -14,6 +15,8 @@ if not d then
     if until_ms then
       redis.call('ZADD', KEYS[3], until_ms, ARGV[1])
       log_move(KEYS, 'A|' .. ARGV[1] .. '|' .. until_ms)  -- every instance's snapshot learns it
+    elseif seq == 0 then
+      redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
     else
       redis.call('ZADD', KEYS[1], seq, ARGV[1])
     end
