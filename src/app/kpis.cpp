@@ -1,6 +1,7 @@
 #include "app/kpis.hpp"
 
 #include <cctype>
+#include <stdexcept>
 
 namespace concert::app {
 
@@ -22,7 +23,15 @@ Kpis::Kpis(platform::Registry& r)
                                       "Idempotency-Key reused with another body or still in flight", {})),
       events_published(r.counter("concertd_outbox_published_total", "Outbox events published to the sink", {})),
       oldest_unsettled_seconds(r.gauge("concertd_payments_oldest_unsettled_seconds",
-                                       "Age of the oldest payment in a *_PENDING state, seen by the reconciler", {})) {
+                                       "Age of the oldest payment in a *_PENDING state, seen by the reconciler", {})),
+      oldest_unpublished_seconds(r.gauge("concertd_outbox_oldest_unpublished_seconds",
+                                         "Age of the oldest outbox event not yet published, seen by the relay", {})),
+      ready(r.gauge("concertd_ready", "1 while this instance is ready (its /readyz answers 200)", {})) {
+  for (std::size_t i = 0; i < violations_.size(); ++i) {
+    violations_[i] = &r.counter("concertd_invariant_violations_total",
+                                "SPEC section 5 invariant violations the continuous auditor found, each once",
+                                {{"invariant", "I" + std::to_string(i + 1)}});
+  }
   // Resolved once, so a gateway call costs two atomic adds.
   static constexpr const char* kCallNames[kCalls] = {"charge", "refund", "lookup"};
   static constexpr const char* kOutcomeNames[kOutcomes] = {"approved", "declined", "unknown", "unavailable",
@@ -48,6 +57,12 @@ platform::Counter& Kpis::reconciled(domain::PaymentStatus outcome) {
   for (auto& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return registry.counter("concertd_payments_reconciled_total", "Payments the reconciler settled, by the state it left",
                           {{"outcome", label}});
+}
+
+platform::Counter& Kpis::invariant_violations(const std::string& invariant) {
+  const auto n = invariant.size() == 2 && invariant[0] == 'I' ? invariant[1] - '1' : -1;
+  if (n < 0 || n >= static_cast<int>(violations_.size())) throw std::logic_error("unknown invariant " + invariant);
+  return *violations_[static_cast<std::size_t>(n)];
 }
 
 }  // namespace concert::app

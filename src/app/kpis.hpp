@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <string>
 
 #include "domain/types.hpp"
 #include "platform/metrics.hpp"
@@ -26,6 +27,11 @@ struct Kpis {
   platform::Counter& events_published;
   platform::Gauge&
       oldest_unsettled_seconds;  // the oldest PENDING, REFUND_PENDING or VOID_PENDING payment (lease holder)
+  platform::Gauge& oldest_unpublished_seconds;  // the oldest outbox event not yet published (relay)
+  platform::Gauge& ready;                       // 1 while /readyz answers 200
+  // Violations the continuous auditor found (SPEC §6), each counted once, by
+  // invariant ("I1".."I6"); every series exists from the start at 0.
+  platform::Counter& invariant_violations(const std::string& invariant);
   // Payments the reconciler settled, by the state it left them in.
   platform::Counter& reconciled(domain::PaymentStatus outcome);
   // One call to the payment gateway, its outcome and how long it took (retries included).
@@ -36,6 +42,7 @@ struct Kpis {
   static constexpr std::size_t kCalls = 3, kOutcomes = 5;  // GatewayCall, ports::GatewayOutcome
   std::array<std::array<platform::Counter*, kOutcomes>, kCalls> gateway_calls_{};
   std::array<platform::Histogram*, kCalls> gateway_seconds_{};
+  std::array<platform::Counter*, 6> violations_{};  // I1..I6
 };
 
 }  // namespace concert::app

@@ -55,6 +55,8 @@ int ExpirySweeper::tick() {
 
 int OutboxRelay::tick() {
   auto batch = ctx_.store.begin(ports::TxMode::Read)->unpublished_events(ctx_.settings.relay_batch);
+  ctx_.kpis.oldest_unpublished_seconds.set(
+      batch.empty() ? 0.0 : std::chrono::duration<double>(ctx_.clock.now() - batch.front().created_at).count());
   if (batch.empty()) return 0;
   sink_.publish(batch);
   std::vector<domain::Id> ids;

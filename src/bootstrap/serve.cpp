@@ -165,6 +165,11 @@ domain::Result<void> serve(const platform::Config& config) {
   api_context.limits = &limits;
   api_context.draining = &draining;
   api_context.trusted_proxies = *proxies;
+  api_context.faults = {config.fault_error_per_mille, std::chrono::milliseconds(config.fault_delay_ms)};
+  if (config.fault_error_per_mille > 0 || config.fault_delay_ms > 0) {
+    spdlog::warn("FAULT SWITCH ON: {} per mille of /api/v1 requests fail with 500 injected-fault, each delayed {} ms",
+                 config.fault_error_per_mille, config.fault_delay_ms);
+  }
   http::Api api(std::move(api_context), config.jwt_secret);
   if (config.pg_webhook_secret.empty()) {
     spdlog::info("no CONCERTD_PG_WEBHOOK_SECRET: POST /api/v1/webhooks/pg refuses every gateway callback");

@@ -69,6 +69,8 @@ std::span<const IntSetting> int_settings() {
       {"pg_breaker_open_ms", &Config::pg_breaker_open_ms, 10, 600'000},
       {"payment_threads", &Config::payment_threads, 1, 1'024},
       {"queue_threads", &Config::queue_threads, 1, 256},
+      {"fault_error_per_mille", &Config::fault_error_per_mille, 0, 1000},
+      {"fault_delay_ms", &Config::fault_delay_ms, 0, 60'000},
   };
   return kInts;
 }

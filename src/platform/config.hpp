@@ -104,6 +104,12 @@ struct Config {
   long long sandbox_decline_over_amount = 1'000'000;
   int sandbox_latency_ms = 0;
 
+  // The fault switch (canary rehearsals, deploy/rehearsal): a share of /api/v1
+  // requests, in thousandths, answered 500 `injected-fault` before anything runs,
+  // and a delay added to every /api/v1 request. Off (0) unless set; logged loudly.
+  int fault_error_per_mille = 0;
+  int fault_delay_ms = 0;
+
   // The local/production profile (read by its adapters).
   std::string mysql_url;
   std::string redis_url;

@@ -1,6 +1,10 @@
 #include "adapters/http/api.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <random>
 
 #include "adapters/http/problem.hpp"
 #include "adapters/http/respond.hpp"
@@ -53,6 +57,9 @@ boost::asio::awaitable<Response> Api::dispatch(const Request& request, const Rou
     co_return refused;
   }
   if (match.bad_id) co_return problem(400, "invalid-input", "ids in the path are positive integers");
+  if (request.path().starts_with("/api/v1/")) {
+    if (auto injected = co_await inject_fault()) co_return std::move(*injected);
+  }
   Call call{request, match.ids, {}};
   if (match.route->access != Access::Public) {
     const auto auth = request.header("Authorization").value_or("");
@@ -70,6 +77,19 @@ boost::asio::awaitable<Response> Api::dispatch(const Request& request, const Rou
     if (auto refused = co_await over_limit(request, *match.limit, call.user.sub)) co_return std::move(*refused);
   }
   co_return co_await match.route->handler(call);
+}
+
+boost::asio::awaitable<std::optional<Response>> Api::inject_fault() {
+  const auto& faults = ctx_.faults;
+  if (faults.delay.count() > 0) {
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, faults.delay);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+  }
+  if (faults.error_per_mille <= 0) co_return std::nullopt;
+  thread_local std::minstd_rand draw{std::random_device{}()};
+  if (static_cast<int>(draw() % 1000) >= faults.error_per_mille) co_return std::nullopt;
+  co_return problem(500, "injected-fault",
+                    "the fault switch of this instance failed this request (fault_error_per_mille)");
 }
 
 boost::asio::awaitable<std::optional<Response>> Api::over_limit(const Request& request, app::LimitedAction action,

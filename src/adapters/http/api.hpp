@@ -35,6 +35,8 @@ class Api {
     platform::Counter* by_class[5];  // 1xx..5xx
   };
   boost::asio::awaitable<Response> dispatch(const Request& request, const RouteMatch& match);
+  // The fault switch's answer for this request, after its delay; nullopt: serve it.
+  boost::asio::awaitable<std::optional<Response>> inject_fault();
   // A 429 when the caller is over an abuse limit of the route's action.
   boost::asio::awaitable<std::optional<Response>> over_limit(const Request& request, app::LimitedAction action,
                                                              const std::string& user);

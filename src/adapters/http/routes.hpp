@@ -3,6 +3,7 @@
 // database), and renders the result. Business rules live in src/app.
 #pragma once
 
+#include <chrono>
 #include <functional>
 
 #include "adapters/http/blocking_pool.hpp"
@@ -27,6 +28,11 @@ struct ApiContext {
   const std::atomic<bool>* draining = nullptr;    // set on SIGTERM: /readyz answers 503 from then on
   app::AbuseLimits* limits = nullptr;             // null: no abuse limits (unit tests of single routes)
   platform::TrustedProxies trusted_proxies = {};  // whose X-Forwarded-For names the client
+  // The fault switch (platform::Config::fault_*): off unless a rehearsal sets it.
+  struct Faults {
+    int error_per_mille = 0;
+    std::chrono::milliseconds delay{0};
+  } faults = {};
   // GET /concerts, /concerts/{id}, /concerts/{id}/schedules; the admin routes invalidate it.
   std::shared_ptr<ResponseCache> catalogue = std::make_shared<ResponseCache>(std::chrono::seconds(1), 1024);
 };

@@ -53,6 +53,8 @@ void add_ops_routes(Router& router, ApiContext& ctx) {
   router.add({"GET", "/metrics", Access::Public, [&ctx](Call&) -> boost::asio::awaitable<Response> {
                 const Work work = [&ctx] {
                   queue_snapshot(ctx);
+                  const bool draining = ctx.draining && ctx.draining->load();
+                  ctx.app.ctx.kpis.ready.set(!draining && ctx.ready() ? 1.0 : 0.0);
                   Response r;
                   r.content_type = "text/plain; version=0.0.4";
                   r.body = ctx.metrics.render();
