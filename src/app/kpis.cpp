@@ -5,15 +5,16 @@
 
 namespace concert::app {
 
-namespace {
-const std::vector<double> kWaitBuckets{1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600};
+const std::vector<double>& queue_wait_buckets() {
+  static const std::vector<double> kBuckets{1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600};
+  return kBuckets;
 }
 
 Kpis::Kpis(platform::Registry& r)
     : registry(r),
       promotions(r.counter("concertd_queue_promotions_total", "Fans promoted from WAITING to ACTIVE", {})),
-      queue_wait_seconds(
-          r.histogram("concertd_queue_wait_seconds", "Time from entering the queue to promotion", {}, kWaitBuckets)),
+      queue_wait_seconds(r.histogram("concertd_queue_wait_seconds", "Time from entering the queue to promotion", {},
+                                     queue_wait_buckets())),
       holds_created(r.counter("concertd_holds_total", "Seat holds created", {})),
       holds_expired(r.counter("concertd_holds_expired_total", "Seat holds that expired unpaid", {})),
       payments_approved(r.counter("concertd_payments_total", "Payments by outcome", {{"outcome", "approved"}})),

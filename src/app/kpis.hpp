@@ -12,6 +12,9 @@
 
 namespace concert::app {
 
+// Seconds; the buckets of concertd_queue_wait_seconds.
+const std::vector<double>& queue_wait_buckets();
+
 struct Kpis {
   explicit Kpis(platform::Registry& registry);
 

@@ -16,6 +16,7 @@ struct NewEvent {
   std::int64_t aggregate_version = 0;
   std::string event_type;  // ReservationHeld, PaymentApproved, ...
   std::string payload;     // JSON text
+  std::string trace_id;    // the W3C trace id of the request that caused it; empty for workers' changes
 };
 
 // Stable, deterministic id: "<aggregate_type>-<aggregate_id>-v<version>". The same

@@ -56,6 +56,16 @@ struct IdempotencyRecord {
   std::string owner;  // the instance that claimed it (empty: claimed before owners were recorded)
 };
 
+// Counts over the database's rows, whatever instance made them.
+struct SaleTotals {
+  std::int64_t holds = 0;              // reservations ever made
+  std::int64_t holds_expired = 0;      // of them EXPIRED
+  std::int64_t payments_approved = 0;  // APPROVED, refunded or being refunded
+  std::int64_t payments_failed = 0;    // DECLINED, FAILED, or voided (a late approval given back)
+  std::int64_t events_published = 0;
+  std::int64_t events_unpublished = 0;
+};
+
 enum class TxMode { Read, Write };
 
 class Tx {
@@ -165,6 +175,8 @@ class Tx {
   virtual std::vector<domain::Payment> list_payments_of_schedule(domain::Id schedule_id) = 0;
   // Every outbox event with id > after_id, published or not, in id order.
   virtual std::vector<domain::OutboxEvent> list_events(domain::Id after_id, int limit) = 0;
+  // The whole sale's counts, every instance's work together (/admin/kpis, SPEC §6).
+  virtual SaleTotals sale_totals() = 0;
 
  protected:
   virtual void commit_changes() = 0;

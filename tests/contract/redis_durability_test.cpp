@@ -43,7 +43,7 @@ TEST(RedisDurability, QueueMovesAndPublishedEventsSurviveAKillNineTheMomentAfter
       domain::OutboxEvent e;
       e.id = i;
       e.event_id = "evt-" + std::to_string(i);
-      e.event = {"reservation", i, 1, "ReservationHeld", "{}"};
+      e.event = {"reservation", i, 1, "ReservationHeld", "{}", {}};
       events.push_back(e);
     }
     adapters::redis::RedisStreamSink(*client).publish(events);

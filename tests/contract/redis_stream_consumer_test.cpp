@@ -19,7 +19,7 @@ class StreamConsumerTest : public RedisFixture {
       domain::OutboxEvent e;
       e.id = i;
       e.event_id = "evt-" + std::to_string(i);
-      e.event = {"reservation", i, 1, "ReservationHeld", "{}"};
+      e.event = {"reservation", i, 1, "ReservationHeld", "{}", {}};
       out.push_back(e);
     }
     return out;

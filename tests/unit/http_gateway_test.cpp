@@ -18,6 +18,8 @@
 
 #include "adapters/payments/http_gateway.hpp"
 #include "platform/crypto.hpp"
+#include "platform/logging.hpp"
+#include "platform/trace_context.hpp"
 #include "support/server_harness.hpp"
 
 namespace concert::testing {
@@ -30,7 +32,7 @@ using ports::GatewayOutcome;
 // Each request is recorded, then answered by `script` (which may wait first).
 struct StandIn {
   struct Seen {
-    std::string method, target, key, authorization, remote;
+    std::string method, target, key, authorization, remote, traceparent;
     nlohmann::json body;
   };
   std::function<http::Response(const http::Request&, int n)> script;
@@ -38,21 +40,22 @@ struct StandIn {
   std::mutex mutex;
   std::vector<Seen> seen;
 
-  ServerHarness server{{}, [this](http::Request r) -> boost::asio::awaitable<http::Response> {
-                         int n = 0;
-                         {
-                           std::lock_guard lock(mutex);
-                           seen.push_back({r.method, r.target, r.header("Idempotency-Key").value_or(""),
-                                           r.header("Authorization").value_or(""), r.remote_address,
-                                           nlohmann::json::parse(r.body.empty() ? "{}" : r.body)});
-                           n = static_cast<int>(seen.size());
-                         }
-                         if (delay.count() > 0) {
-                           boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, delay);
-                           co_await timer.async_wait(boost::asio::use_awaitable);
-                         }
-                         co_return script(r, n);
-                       }};
+  ServerHarness server{
+      {}, [this](http::Request r) -> boost::asio::awaitable<http::Response> {
+        int n = 0;
+        {
+          std::lock_guard lock(mutex);
+          seen.push_back({r.method, r.target, r.header("Idempotency-Key").value_or(""),
+                          r.header("Authorization").value_or(""), r.remote_address,
+                          r.header("traceparent").value_or(""), nlohmann::json::parse(r.body.empty() ? "{}" : r.body)});
+          n = static_cast<int>(seen.size());
+        }
+        if (delay.count() > 0) {
+          boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, delay);
+          co_await timer.async_wait(boost::asio::use_awaitable);
+        }
+        co_return script(r, n);
+      }};
 
   std::size_t count() {
     std::lock_guard lock(mutex);
@@ -110,6 +113,26 @@ TEST(HttpGateway, AConfirmedChargeIsApprovedUnderTheGatewaysKey) {
   EXPECT_EQ(seen.body["amount"], 50'000);
   EXPECT_EQ(seen.body["metadata"]["paymentId"], "1");
   EXPECT_EQ(seen.body["metadata"]["userId"], "auth0|alice");
+  EXPECT_EQ(seen.traceparent, "");  // no request's trace: none sent
+}
+
+// A call made for a request carries the request's trace id in a span of its own
+// (SPEC §6), on every attempt.
+TEST(HttpGateway, ACallMadeForARequestCarriesItsTraceId) {
+  StandIn pg;
+  pg.script = [](const http::Request&, int n) { return n == 1 ? answer(500, {}) : done("tx_abc"); };
+  HttpGateway gateway(options_for(pg.server.port()));
+  const auto trace = platform::trace_for_request("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+  {
+    const platform::ScopedTrace traced(&trace);
+    EXPECT_EQ(gateway.charge(charge_of("pay-1")).outcome, GatewayOutcome::Approved);
+  }
+  ASSERT_EQ(pg.count(), 2u);
+  for (const auto& seen : pg.seen) {
+    EXPECT_EQ(platform::trace_id_from_traceparent(seen.traceparent), "0af7651916cd43dd8448eb211c80319c");
+    EXPECT_EQ(seen.traceparent.find(trace.span_id), std::string::npos);  // a child span, not the request's own
+  }
+  EXPECT_EQ(platform::current_trace(), nullptr);  // the scope ended
 }
 
 TEST(HttpGateway, ARefusedCardIsADeclineWithTheGatewaysMessage) {

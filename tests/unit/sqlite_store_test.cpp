@@ -442,7 +442,7 @@ TEST_F(SqliteStoreTest, PurgeDropsOnlyOldCompletedRecordsUpToTheLimit) {
 // --- outbox -----------------------------------------------------------------------
 
 domain::NewEvent event(Id aggregate, std::int64_t version, const std::string& type) {
-  return {"reservation", aggregate, version, type, R"({"reservationId":)" + std::to_string(aggregate) + "}"};
+  return {"reservation", aggregate, version, type, R"({"reservationId":)" + std::to_string(aggregate) + "}", {}};
 }
 
 TEST_F(SqliteStoreTest, OutboxKeepsInsertionOrderAndMarksPublished) {

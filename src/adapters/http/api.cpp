@@ -49,7 +49,8 @@ Api::RouteMetrics Api::metrics_for(const std::string& method, const std::string&
   return m;
 }
 
-boost::asio::awaitable<Response> Api::dispatch(const Request& request, const RouteMatch& match) {
+boost::asio::awaitable<Response> Api::dispatch(const Request& request, const RouteMatch& match,
+                                               const platform::TraceContext& trace) {
   if (!match.route) {
     if (match.allowed.empty()) co_return problem(404, "not-found", "no such endpoint: " + request.path());
     auto refused = problem(405, "method-not-allowed", request.method + " is not allowed here; use " + match.allowed);
@@ -60,7 +61,7 @@ boost::asio::awaitable<Response> Api::dispatch(const Request& request, const Rou
   if (request.path().starts_with("/api/v1/")) {
     if (auto injected = co_await inject_fault()) co_return std::move(*injected);
   }
-  Call call{request, match.ids, {}};
+  Call call{request, match.ids, {}, &trace};
   if (match.route->access != Access::Public) {
     const auto auth = request.header("Authorization").value_or("");
     if (auth.rfind("Bearer ", 0) != 0) {
@@ -117,9 +118,10 @@ boost::asio::awaitable<std::optional<Response>> Api::over_limit(const Request& r
 boost::asio::awaitable<Response> Api::handle(Request request) {
   const auto started = std::chrono::steady_clock::now();
   const auto match = router_.match(request.method, request.path());
+  const auto trace = platform::trace_for_request(request.header("traceparent"));
   Response response;
   try {
-    response = co_await dispatch(request, match);
+    response = co_await dispatch(request, match, trace);
   } catch (const std::exception& e) {
     // A bug, not a dependency's error (those map to statuses in problem.cpp):
     // answered, logged with its route, and counted as a 5xx like any other answer.
@@ -132,20 +134,22 @@ boost::asio::awaitable<Response> Api::handle(Request request) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   auto request_id = request.header("X-Request-Id").value_or("");
   if (!usable_request_id(request_id)) request_id = platform::new_request_id();
+  response.headers["traceparent"] = platform::traceparent_of(trace);
   record(route_metrics_.at(match.route), request.method,
-         match.route ? std::string_view(match.route->pattern) : "unmatched", request.remote_address,
-         request.header("traceparent"), std::move(request_id), seconds, response);
+         match.route ? std::string_view(match.route->pattern) : "unmatched", request.remote_address, trace.trace_id,
+         std::move(request_id), seconds, response);
   co_return response;
 }
 
 void Api::record_transport(const TransportAnswer& answer, Response& response) {
+  const auto trace = platform::trace_for_request(std::nullopt);  // the request never got far enough to read its own
+  response.headers["traceparent"] = platform::traceparent_of(trace);
   record(transport_metrics_, answer.method.empty() ? std::string_view("-") : answer.method, "transport", answer.remote,
-         std::nullopt, platform::new_request_id(), std::chrono::duration<double>(answer.took).count(), response);
+         trace.trace_id, platform::new_request_id(), std::chrono::duration<double>(answer.took).count(), response);
 }
 
 void Api::record(const RouteMetrics& metrics, std::string_view method, std::string_view route, std::string_view remote,
-                 const std::optional<std::string>& traceparent, std::string request_id, double seconds,
-                 Response& response) {
+                 std::string_view trace_id, std::string request_id, double seconds, Response& response) {
   metrics.latency->observe(seconds);
   metrics.by_class[std::clamp(response.status / 100, 1, 5) - 1]->inc();
   // No field needs escaping: the request id and trace id are checked, the method
@@ -154,11 +158,7 @@ void Api::record(const RouteMetrics& metrics, std::string_view method, std::stri
   std::string line = fmt::format(
       R"("msg":"request","requestId":"{}","method":"{}","route":"{}","status":{},"durationMs":{:.3f},"remote":"{}")",
       request_id, method, route, response.status, seconds * 1000.0, remote);
-  if (traceparent) {
-    if (auto trace = platform::trace_id_from_traceparent(*traceparent)) {
-      fmt::format_to(std::back_inserter(line), R"(,"traceId":"{}")", *trace);
-    }
-  }
+  if (!trace_id.empty()) fmt::format_to(std::back_inserter(line), R"(,"traceId":"{}")", trace_id);
   response.headers["X-Request-Id"] = std::move(request_id);
   platform::log_json_fields(response.status >= 500 ? spdlog::level::warn : spdlog::level::info, line);
 }

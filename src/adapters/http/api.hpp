@@ -17,6 +17,7 @@
 #include "adapters/http/routes.hpp"
 #include "adapters/http/server.hpp"
 #include "platform/token_verifier.hpp"
+#include "platform/trace_context.hpp"
 
 namespace concert::http {
 
@@ -34,7 +35,8 @@ class Api {
     platform::Histogram* latency;
     platform::Counter* by_class[5];  // 1xx..5xx
   };
-  boost::asio::awaitable<Response> dispatch(const Request& request, const RouteMatch& match);
+  boost::asio::awaitable<Response> dispatch(const Request& request, const RouteMatch& match,
+                                            const platform::TraceContext& trace);
   // The fault switch's answer for this request, after its delay; nullopt: serve it.
   boost::asio::awaitable<std::optional<Response>> inject_fault();
   // A 429 when the caller is over an abuse limit of the route's action.
@@ -42,8 +44,7 @@ class Api {
                                                              const std::string& user);
   RouteMetrics metrics_for(const std::string& method, const std::string& route);
   void record(const RouteMetrics& metrics, std::string_view method, std::string_view route, std::string_view remote,
-              const std::optional<std::string>& traceparent, std::string request_id, double seconds,
-              Response& response);
+              std::string_view trace_id, std::string request_id, double seconds, Response& response);
 
   ApiContext ctx_;
   platform::TokenVerifier tokens_;

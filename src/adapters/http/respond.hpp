@@ -53,6 +53,7 @@ boost::asio::awaitable<Response> idempotent(ApiContext& ctx, BlockingPool& pool,
   if (!key) co_return problem(400, "invalid-input", "an Idempotency-Key header is required");
   if (auto valid = app::validate_idempotency_key(*key); !valid) co_return problem(valid.error());
   const Work work = [&] {
+    const platform::ScopedTrace traced(call.trace);  // its events and gateway calls carry the request's trace
     const auto store = [&view](const domain::Result<T>& result) {
       auto response = render(result, view);
       return app::StoredResponse{response.status, std::move(response.body)};

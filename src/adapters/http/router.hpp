@@ -16,6 +16,7 @@
 #include "adapters/http/message.hpp"
 #include "app/abuse_limits.hpp"
 #include "platform/jwt.hpp"
+#include "platform/trace_context.hpp"
 
 namespace concert::http {
 
@@ -23,8 +24,9 @@ enum class Access { Public, User, Admin };
 
 struct Call {
   const Request& request;
-  std::vector<std::int64_t> ids;  // the {id} segments, in order
-  platform::Claims user;          // empty sub for public routes
+  std::vector<std::int64_t> ids;                  // the {id} segments, in order
+  platform::Claims user;                          // empty sub for public routes
+  const platform::TraceContext* trace = nullptr;  // the request's (SPEC §6); pool work runs under it
 };
 
 using RouteHandler = std::function<boost::asio::awaitable<Response>(Call&)>;

@@ -1,5 +1,6 @@
 // GET /healthz, /readyz, /metrics (at the root) and /api/v1/admin/kpis.
 #include "adapters/http/respond.hpp"
+#include "app/sale_kpis.hpp"
 
 namespace concert::http {
 
@@ -64,19 +65,28 @@ void add_ops_routes(Router& router, ApiContext& ctx) {
               }});
   router.add({"GET", "/api/v1/admin/kpis", Access::Admin, [&ctx](Call&) -> boost::asio::awaitable<Response> {
                 const Work work = [&ctx] {
-                  auto& k = ctx.app.ctx.kpis;
                   nlohmann::json body = queue_snapshot(ctx);
-                  const double approved = k.payments_approved.value();
-                  const double failed = k.payments_failed.value();
-                  body["promotionsTotal"] = k.promotions.value();
-                  body["averageWaitSeconds"] = ratio(k.queue_wait_seconds.sum(), k.queue_wait_seconds.count());
-                  body["p95WaitSeconds"] = k.queue_wait_seconds.quantile(0.95);
-                  body["holdsTotal"] = k.holds_created.value();
-                  body["holdExpiryRate"] = ratio(k.holds_expired.value(), k.holds_created.value());
-                  body["paymentFailureRate"] = ratio(failed, approved + failed);
-                  body["idempotencyConflictRate"] =
-                      ratio(k.idempotency_conflicts.value(), k.idempotency_requests.value());
-                  body["eventsPublished"] = k.events_published.value();
+                  std::vector<domain::Id> ids;
+                  for (const auto& s : ctx.app.schedules.all()) ids.push_back(s.id);
+                  const auto sale = app::sale_kpis(ctx.app.ctx.store, ctx.app.ctx.queue, ids);
+                  const auto& t = sale.totals;
+                  body["promotionsTotal"] = sale.promotions;
+                  body["averageWaitSeconds"] = sale.average_wait_seconds;
+                  body["p95WaitSeconds"] = sale.p95_wait_seconds;
+                  body["holdsTotal"] = t.holds;
+                  body["holdExpiryRate"] = ratio(t.holds_expired, t.holds);
+                  body["paymentsApproved"] = t.payments_approved;
+                  body["paymentsFailed"] = t.payments_failed;
+                  body["paymentFailureRate"] = ratio(t.payments_failed, t.payments_approved + t.payments_failed);
+                  body["eventsPublished"] = t.events_published;
+                  body["eventsUnpublished"] = t.events_unpublished;
+                  // Conflicts leave no row (409 and 422 are not stored): only this
+                  // instance's count exists; Prometheus sums the fleet's.
+                  const auto& k = ctx.app.ctx.kpis;
+                  body["thisInstance"] = {{"idempotentRequests", k.idempotency_requests.value()},
+                                          {"idempotencyConflicts", k.idempotency_conflicts.value()},
+                                          {"idempotencyConflictRate",
+                                           ratio(k.idempotency_conflicts.value(), k.idempotency_requests.value())}};
                   return json_response(200, body);
                 };
                 co_return co_await on_pool(ctx, work);

@@ -59,7 +59,8 @@ void add_payment_routes(Router& router, ApiContext& ctx) {
                 auto report = read_pg_report(call.request.body);
                 if (!report) co_return problem(report.error());
                 // On the payments pool: a late approval's void asks the gateway for a refund.
-                const Work work = [&ctx, report = *report] {
+                const Work work = [&ctx, report = *report, trace = call.trace] {
+                  const platform::ScopedTrace traced(trace);
                   return render(ctx.app.payments.apply_gateway_report(report),
                                 [](const app::PaymentView& v) { return payment_view(200, v); });
                 };

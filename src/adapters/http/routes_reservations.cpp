@@ -35,7 +35,8 @@ void add_reservation_routes(Router& router, ApiContext& ctx) {
               }});
   router.add(
       {"DELETE", "/api/v1/reservations/{id}", Access::User, [&ctx](Call& call) -> boost::asio::awaitable<Response> {
-         const Work work = [&ctx, user = call.user.sub, id = call.ids[0]] {
+         const Work work = [&ctx, user = call.user.sub, id = call.ids[0], trace = call.trace] {
+           const platform::ScopedTrace traced(trace);
            return render(ctx.app.reservations.cancel(user, id),
                          [](const domain::Reservation& r) { return reservation_view(200, r); });
          };

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "platform/crypto.hpp"
+#include "platform/trace_context.hpp"
 
 namespace concert::adapters::payments {
 
@@ -86,6 +87,9 @@ HttpGateway::Exchange HttpGateway::send(const char* method, const std::string& t
                                         const std::string& idempotency_key, const std::string& body) {
   platform::HttpHeaders headers{{"Authorization", authorization_}, {"Content-Type", "application/json"}};
   if (!idempotency_key.empty()) headers.emplace_back("Idempotency-Key", idempotency_key);
+  // The request that caused the call, if any: the gateway's logs join the fan's trace (SPEC §6).
+  if (auto traceparent = platform::outgoing_traceparent(); !traceparent.empty())
+    headers.emplace_back("traceparent", std::move(traceparent));
   bool maybe_reached = false;
   std::string last;
   for (int attempt = 1; attempt <= options_.attempts; ++attempt) {

@@ -11,10 +11,10 @@
   "id, schedule_id, user_id, status, amount, created_at, expires_at, pending_payment_id, idempotency_key, version"
 // RESERVATION_COLUMNS followed by the reservation's seat ids as "12,13" (one
 // round trip instead of two; rows.hpp sorts them). Both dialects spell it alike.
-#define RESERVATION_WITH_SEATS_COLUMNS                                \
-  RESERVATION_COLUMNS                                                 \
-      ", (SELECT GROUP_CONCAT(rs.seat_id) FROM reservation_seats rs " \
-      "WHERE rs.reservation_id = reservations.id)"
+#define RESERVATION_WITH_SEATS_COLUMNS                            \
+  RESERVATION_COLUMNS                                             \
+  ", (SELECT GROUP_CONCAT(rs.seat_id) FROM reservation_seats rs " \
+  "WHERE rs.reservation_id = reservations.id)"
 // What follows each dialect's own "INSERT IGNORE" / "INSERT OR IGNORE": a row a
 // UNIQUE key may already hold is left as it is.
 #define RESERVATION_INSERT_VALUES                                                                               \
@@ -32,5 +32,6 @@
   "WHERE r.schedule_id = ? AND r.user_id = ? AND r.status IN ('HELD', 'PAID'))"
 #define PAYMENT_COLUMNS \
   "id, reservation_id, user_id, amount, status, idempotency_key, gateway_tx_id, created_at, updated_at, version"
-#define OUTBOX_COLUMNS \
-  "id, event_id, aggregate_type, aggregate_id, aggregate_version, event_type, payload, created_at, published_at"
+#define OUTBOX_COLUMNS                                                                                             \
+  "id, event_id, aggregate_type, aggregate_id, aggregate_version, event_type, payload, created_at, published_at, " \
+  "trace_id"

@@ -60,6 +60,7 @@ struct Dialect {
   std::string_view unpublished_events;
   std::string_view list_events;
   std::string_view mark_published;  // (ids, published_at)
+  std::string_view sale_totals;
   // Reads inside a write transaction that later decisions depend on; in
   // MySQL/MariaDB they lock the row (FOR UPDATE), in SQLite the writer lock does.
   std::string_view find_reservation_locked;

@@ -123,6 +123,7 @@ domain::OutboxEvent event_from(const Row& s) {
   e.event.payload = s.text(6);
   e.created_at = time_from(s.int64(7));
   e.published = !s.is_null(8);
+  if (!s.is_null(9)) e.event.trace_id = s.text(9);
   return e;
 }
 

@@ -88,6 +88,7 @@ class SqlTx final : public ports::Tx {
   std::vector<domain::Reservation> list_reservations(domain::Id schedule_id) override;
   std::vector<domain::Payment> list_payments_of_schedule(domain::Id schedule_id) override;
   std::vector<domain::OutboxEvent> list_events(domain::Id after_id, int limit) override;
+  ports::SaleTotals sale_totals() override;
 
  private:
   Connection& conn_;
@@ -462,8 +463,9 @@ int SqlTx<Connection>::purge_idempotency(domain::TimePoint before, int limit) {
 template <typename Connection>
 void SqlTx<Connection>::append_event(const domain::NewEvent& e, domain::TimePoint now) {
   auto st = conn_.prepare(sql_.insert_event);
+  const auto trace = e.trace_id.empty() ? std::nullopt : std::optional<std::string>(e.trace_id);
   st.bind_all(domain::event_id_of(e), e.aggregate_type, e.aggregate_id, e.aggregate_version, e.event_type, e.payload,
-              ms(now))
+              ms(now), trace)
       .run();
 }
 
@@ -512,6 +514,13 @@ std::vector<domain::OutboxEvent> SqlTx<Connection>::list_events(Id after_id, int
   auto st = conn_.prepare(sql_.list_events);
   st.bind_all(after_id, limit);
   return detail::collect<domain::OutboxEvent>(st, [](const auto& r) { return event_from(r); });
+}
+
+template <typename Connection>
+ports::SaleTotals SqlTx<Connection>::sale_totals() {
+  auto st = conn_.prepare(sql_.sale_totals);
+  st.step();
+  return {st.int64(0), st.int64(1), st.int64(2), st.int64(3), st.int64(4), st.int64(5)};
 }
 
 }  // namespace concert::adapters::sql

@@ -72,10 +72,18 @@ inline Dialect standard_dialect() {
       "WHERE user_id = ? AND scope = ? AND idem_key = ?";
   d.delete_idempotency = "DELETE FROM idempotency_keys WHERE user_id = ? AND scope = ? AND idem_key = ?";
   d.insert_event =
-      "INSERT INTO outbox (event_id, aggregate_type, aggregate_id, aggregate_version, event_type, payload, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO outbox (event_id, aggregate_type, aggregate_id, aggregate_version, event_type, payload, created_at, "
+      "trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
   d.unpublished_events = "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?";
   d.list_events = "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id > ? ORDER BY id LIMIT ?";
+  // One statement, one snapshot: the figures agree with each other.
+  d.sale_totals =
+      "SELECT (SELECT COUNT(*) FROM reservations), "
+      "(SELECT COUNT(*) FROM reservations WHERE status = 'EXPIRED'), "
+      "(SELECT COUNT(*) FROM payments_main WHERE status IN ('APPROVED', 'REFUND_PENDING', 'REFUNDED')), "
+      "(SELECT COUNT(*) FROM payments_main WHERE status IN ('DECLINED', 'FAILED', 'VOID_PENDING', 'VOIDED')), "
+      "(SELECT COUNT(*) FROM outbox WHERE published_at IS NOT NULL), "
+      "(SELECT COUNT(*) FROM outbox WHERE published_at IS NULL)";
   return d;
 }
 
