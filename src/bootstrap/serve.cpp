@@ -15,6 +15,7 @@
 #include "app/worker_loop.hpp"
 #include "app/workers.hpp"
 #include "bootstrap/embedded.hpp"
+#include "bootstrap/invariant_auditor.hpp"
 #include "bootstrap/local.hpp"
 #include "bootstrap/serve.hpp"
 #include "platform/crypto.hpp"
@@ -102,6 +103,15 @@ std::vector<std::unique_ptr<app::PeriodicWorker>> start_workers(const platform::
     beat->tick();
     return false;
   }));
+  if (c.workers.contains("audit")) {
+    const auto sandbox_ledger = c.pg_url.empty() ? c.data_dir + "/sandbox-gateway.jsonl" : std::string();
+    auto w = std::make_shared<InvariantAuditor>(ctx, services.schedules, sandbox_ledger);
+    auto holds = leased("audit", ms(c.audit_interval_ms));
+    workers.push_back(std::make_unique<app::PeriodicWorker>("audit", ms(c.audit_interval_ms), [w, holds] {
+      if (holds()) w->tick();
+      return false;
+    }));
+  }
   if (c.workers.contains("purge")) {
     auto w = std::make_shared<app::IdempotencyPurger>(ctx);
     workers.push_back(
@@ -251,7 +261,7 @@ domain::Result<void> serve(const platform::Config& config) {
     spdlog::warn("final outbox flush failed (events stay queued for the next start): {}", e.what());
   }
   // Another instance takes the leased jobs over at its next tick, not after the ttl.
-  for (const char* job : {"promotion", "relay", "reconcile"}) {
+  for (const char* job : {"promotion", "relay", "reconcile", "audit"}) {
     try {
       adapters->lease->release(job, instance_id);
     } catch (const std::exception& e) {

@@ -42,6 +42,7 @@ std::span<const IntSetting> int_settings() {
       {"promotion_interval_ms", &Config::promotion_interval_ms, 10, 10'000},
       {"reconcile_interval_ms", &Config::reconcile_interval_ms, 10, 600'000},
       {"reconcile_after_ms", &Config::reconcile_after_ms, 0, 86'400'000},
+      {"audit_interval_ms", &Config::audit_interval_ms, 100, 3'600'000},
       {"seat_map_local_ttl_ms", &Config::seat_map_local_ttl_ms, 0, 60'000},
       {"queue_refresh_interval_ms", &Config::queue_refresh_interval_ms, 10, 5'000},
       // SPEC §4: replays are answered for at least 24 h.
@@ -77,7 +78,7 @@ std::span<const IntSetting> int_settings() {
 
 namespace {
 
-const std::set<std::string> kWorkers{"promotion", "expiry", "relay", "purge", "reconcile"};
+const std::set<std::string> kWorkers{"promotion", "expiry", "relay", "purge", "reconcile", "audit"};
 const std::set<std::string> kLogLevels{"trace", "debug", "info", "warn", "error", "critical", "off"};
 constexpr std::size_t kMinSecretBytes = 16;
 
@@ -109,7 +110,7 @@ Result<void> check_trusted_proxies(const std::string& list) {
 
 Result<void> check_worker(const std::string& name) {
   if (kWorkers.contains(name)) return {};
-  return invalid("unknown worker '" + name + "' (known: promotion, expiry, relay, purge, reconcile)");
+  return invalid("unknown worker '" + name + "' (known: promotion, expiry, relay, purge, reconcile, audit)");
 }
 
 // The file may list workers as the command line does ("relay,expiry") or as a JSON array.

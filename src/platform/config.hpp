@@ -25,7 +25,7 @@ struct Config {
   // every callback is refused, as none can be verified.
   std::string pg_webhook_secret;
   bool demo = false;
-  std::set<std::string> workers{"promotion", "expiry", "relay", "purge", "reconcile"};
+  std::set<std::string> workers{"promotion", "expiry", "relay", "purge", "reconcile", "audit"};
   std::string log_level = "info";
 
   // Threads and bounds of the HTTP server and the database pool.
@@ -53,6 +53,8 @@ struct Config {
   // payment stays untouched before it takes it over.
   int reconcile_interval_ms = 5'000;
   int reconcile_after_ms = 30'000;
+  // The continuous invariant auditor (SPEC §6; bootstrap/invariant_auditor.hpp).
+  int audit_interval_ms = 30'000;
   // How long an instance serves its own copy of a shared (Redis) seat map before
   // looking again: other instances' changes show up within this.
   int seat_map_local_ttl_ms = 500;

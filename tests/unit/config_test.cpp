@@ -51,7 +51,7 @@ TEST(ConfigDefaults, EmbeddedProfileMatchesTheSpec) {
   EXPECT_EQ(c.data_dir, "./concertd-data");
   EXPECT_TRUE(c.jwt_secret.empty());
   EXPECT_FALSE(c.demo);
-  EXPECT_EQ(c.workers, (std::set<std::string>{"promotion", "expiry", "relay", "purge", "reconcile"}));
+  EXPECT_EQ(c.workers, (std::set<std::string>{"promotion", "expiry", "relay", "purge", "reconcile", "audit"}));
   EXPECT_EQ(c.log_level, "info");
   EXPECT_EQ(c.body_limit_bytes, 64 * 1024);
   EXPECT_EQ(c.header_limit_bytes, 8 * 1024);
@@ -204,7 +204,7 @@ TEST(ConfigFile, WorkersAsAStringOrAnArray) {
   ASSERT_TRUE(apply_file(c, write_file(dir, "b.json", R"({"workers": []})")));
   EXPECT_TRUE(c.workers.empty());
   ASSERT_TRUE(apply_file(c, write_file(dir, "c.json", R"({"workers": "all"})")));
-  EXPECT_EQ(c.workers.size(), 5u);
+  EXPECT_EQ(c.workers.size(), 6u);
 }
 
 TEST(ConfigFile, InvalidWorkersAreRejectedByName) {
@@ -495,7 +495,8 @@ TEST(ParseListen, RejectsMalformedAddresses) {
 // --- parse_workers -----------------------------------------------------------------
 
 TEST(ParseWorkers, AllNoneAndLists) {
-  EXPECT_EQ(*parse_workers("all"), (std::set<std::string>{"promotion", "expiry", "relay", "purge", "reconcile"}));
+  EXPECT_EQ(*parse_workers("all"),
+            (std::set<std::string>{"promotion", "expiry", "relay", "purge", "reconcile", "audit"}));
   EXPECT_TRUE(parse_workers("none")->empty());
   EXPECT_EQ(*parse_workers("relay"), (std::set<std::string>{"relay"}));
   EXPECT_EQ(*parse_workers("purge,promotion"), (std::set<std::string>{"purge", "promotion"}));
