@@ -24,6 +24,10 @@ class Catalog {
   domain::Result<ports::SeatMapPtr> seat_map(domain::Id schedule_id);
 
  private:
+  // Runs `read` on the replica when there is one that is fresh, else (or when it
+  // fails) on the primary.
+  template <typename Read>
+  auto read(const Read& read);
   std::shared_ptr<std::mutex> render_lock(domain::Id schedule_id);
 
   AppContext& ctx_;

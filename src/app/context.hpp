@@ -45,6 +45,9 @@ struct AppContext {
   const ports::Clock& clock;
   AppSettings settings;
   Kpis& kpis;
+  // Catalogue and seat-map reads (SPEC §8): a read replica that refuses when it
+  // is down or behind (then the primary answers); null: the primary. Never holds.
+  ports::Store* replica = nullptr;
 };
 
 }  // namespace concert::app

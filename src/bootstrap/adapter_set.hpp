@@ -20,6 +20,7 @@ struct AdapterSet {
   std::shared_ptr<void> instance_guard;  // the embedded lock file, or the shared clients; released last
   std::unique_ptr<ports::Clock> clock;
   std::unique_ptr<ports::Store> store;
+  std::unique_ptr<ports::Store> replica;  // a read replica of the store, or null
   std::unique_ptr<ports::QueueStore> queue;
   std::unique_ptr<ports::SeatMapCache> seat_maps;
   std::unique_ptr<ports::SeatLock> seat_locks;

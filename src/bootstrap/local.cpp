@@ -58,6 +58,12 @@ domain::Result<AdapterSet> open_local(const platform::Config& config) {
   } catch (const std::exception& e) {
     return domain::fail(domain::ErrorCode::Unavailable, e.what());
   }
+  if (!config.mysql_replica_url.empty()) {
+    auto replica = adapters::mysql::parse_mysql_url(config.mysql_replica_url);
+    if (!replica) return tl::unexpected(replica.error());
+    set.replica = adapters::mysql::open_mysql_replica(
+        {adapters::mysql::ConnectionOptions{*replica}, config.db_threads, std::chrono::milliseconds(2000)});
+  }
   set.queue = std::make_unique<adapters::redis::RedisQueueStore>(
       *redis, adapters::redis::RedisQueueOptions{adapters::redis::queue_token_key(config.jwt_secret), 2'000'000,
                                                  std::chrono::milliseconds(config.queue_refresh_interval_ms)});

@@ -11,6 +11,7 @@
 #include "adapters/http/server.hpp"
 #include "adapters/inproc/rate_limiter.hpp"
 #include "adapters/sqlite/sqlite_store.hpp"
+#include "app/replica_reads.hpp"
 #include "app/services.hpp"
 #include "app/worker_loop.hpp"
 #include "app/workers.hpp"
@@ -144,6 +145,12 @@ domain::Result<void> serve(const platform::Config& config) {
   const auto instance_id = platform::random_hex(8);
   auto settings = settings_from(config);
   settings.instance_id = instance_id;
+  std::unique_ptr<app::ReplicaReads> replica;
+  if (adapters->replica) {
+    replica = std::make_unique<app::ReplicaReads>(
+        std::move(adapters->replica), *adapters->clock, instance_id,
+        std::chrono::milliseconds(config.replica_max_lag_ms) + settings.heartbeat_interval);
+  }
   app::AppContext ctx{*adapters->store,
                       *adapters->queue,
                       *adapters->seat_maps,
@@ -151,7 +158,8 @@ domain::Result<void> serve(const platform::Config& config) {
                       *adapters->gateway,
                       *adapters->clock,
                       settings,
-                      kpis};
+                      kpis,
+                      replica.get()};
   app::Services services(ctx);
   if (config.demo && services.admin.seed_demo()) {
     platform::log_json(spdlog::level::info, {{"msg", "seeded demo concert"}, {"schedules", 2}, {"seatsEach", 1000}});

@@ -43,6 +43,7 @@ std::span<const IntSetting> int_settings() {
       {"reconcile_interval_ms", &Config::reconcile_interval_ms, 10, 600'000},
       {"reconcile_after_ms", &Config::reconcile_after_ms, 0, 86'400'000},
       {"audit_interval_ms", &Config::audit_interval_ms, 100, 3'600'000},
+      {"replica_max_lag_ms", &Config::replica_max_lag_ms, 0, 3'600'000},
       {"seat_map_local_ttl_ms", &Config::seat_map_local_ttl_ms, 0, 60'000},
       {"queue_refresh_interval_ms", &Config::queue_refresh_interval_ms, 10, 5'000},
       // SPEC §4: replays are answered for at least 24 h.
@@ -150,6 +151,7 @@ Result<void> apply_key(Config& c, const std::string& key, const nlohmann::json& 
   if (key == "listen_host") return read_string(v, key, c.listen_host);
   if (key == "data_dir") return read_string(v, key, c.data_dir);
   if (key == "mysql_url") return read_string(v, key, c.mysql_url);
+  if (key == "mysql_replica_url") return read_string(v, key, c.mysql_replica_url);
   if (key == "redis_url") return read_string(v, key, c.redis_url);
   if (key == "pg_url") return read_string(v, key, c.pg_url);
   if (key == "redis_key_prefix") return read_string(v, key, c.redis_key_prefix);
@@ -288,6 +290,7 @@ Result<void> apply_env(Config& c, const EnvLookup& getenv) {
   }
   if (auto v = getenv("CONCERTD_DATA_DIR")) c.data_dir = *v;
   if (auto v = getenv("CONCERTD_MYSQL_URL")) c.mysql_url = *v;
+  if (auto v = getenv("CONCERTD_MYSQL_REPLICA_URL")) c.mysql_replica_url = *v;
   if (auto v = getenv("CONCERTD_REDIS_URL")) c.redis_url = *v;
   if (auto v = getenv("CONCERTD_PG_URL")) c.pg_url = *v;
   if (auto v = getenv("CONCERTD_TRUSTED_PROXIES")) {

@@ -114,6 +114,11 @@ struct Config {
 
   // The local/production profile (read by its adapters).
   std::string mysql_url;
+  // A read replica of mysql_url for catalogue and seat-map reads (SPEC §8); empty:
+  // everything reads the primary. Used while it is up and at most
+  // replica_max_lag_ms behind (measured by this instance's own heartbeat row).
+  std::string mysql_replica_url;
+  int replica_max_lag_ms = 1'000;
   std::string redis_url;
   std::string redis_key_prefix;  // namespaces every Redis key (several deployments on one Redis)
 };
@@ -133,7 +138,7 @@ Config defaults_for(std::string_view profile);
 // Unknown keys, wrong types and out-of-range values are rejected, naming the key.
 domain::Result<void> apply_file(Config& config, const std::string& path);
 // CONCERTD_LISTEN, _PROFILE, _DATA_DIR, _TRUSTED_PROXIES, _JWT_SECRET or _JWT_SECRET_FILE, _PG_WEBHOOK_SECRET or
-// _PG_WEBHOOK_SECRET_FILE, _PG_URL, _PG_SECRET or _PG_SECRET_FILE, _MYSQL_URL, _REDIS_URL.
+// _PG_WEBHOOK_SECRET_FILE, _PG_URL, _PG_SECRET or _PG_SECRET_FILE, _MYSQL_URL, _MYSQL_REPLICA_URL, _REDIS_URL.
 domain::Result<void> apply_env(Config& config, const EnvLookup& getenv);
 // "HOST:PORT" or "[IPV6]:PORT".
 domain::Result<std::pair<std::string, unsigned short>> parse_listen(std::string_view text);

@@ -103,4 +103,8 @@ std::unique_ptr<ports::Store> open_mysql_store(const MysqlOptions& options) {
   return std::make_unique<MysqlStore>(options);
 }
 
+std::unique_ptr<ports::Store> open_mysql_replica(const MysqlOptions& options) {
+  return std::make_unique<MysqlStore>(options);
+}
+
 }  // namespace concert::adapters::mysql

@@ -24,6 +24,9 @@ struct MysqlOptions {
 // Connects lazily: the pool opens connections as they are needed, drops broken
 // ones and opens new ones, so the store recovers by itself after a database restart.
 std::unique_ptr<ports::Store> open_mysql_store(const MysqlOptions& options);
+// A read replica: no migrations (its schema comes by replication) and no
+// connection at start, so a replica that is down does not keep concertd from serving.
+std::unique_ptr<ports::Store> open_mysql_replica(const MysqlOptions& options);
 // Applies the embedded migrations not yet recorded in schema_migrations.
 void migrate_mysql(const ConnectionOptions& options);
 
