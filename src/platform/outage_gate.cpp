@@ -28,4 +28,9 @@ bool OutageGate::down() const {
   return down_;
 }
 
+bool OutageGate::suspect() const {
+  std::lock_guard lock(mutex_);
+  return failures_in_a_row_ > 0;
+}
+
 }  // namespace concert::platform

@@ -31,6 +31,10 @@ class OutageGate {
   // The dependency answered.
   void reachable();
   bool down() const;
+  // The last report was a failure: the dependency may be going away. A caller
+  // about to open a new connection (a connect timeout more of waiting) should
+  // not; one on a connection that answers goes on.
+  bool suspect() const;
 
  private:
   Options options_;

@@ -41,6 +41,17 @@ TEST(OutageGate, ASuccessBetweenFailuresKeepsItOpen) {
   EXPECT_TRUE(gate.may_try(t0));
 }
 
+TEST(OutageGate, OneFailureMakesItSuspectUntilAnAnswer) {
+  OutageGate gate({2, 250ms});
+  const auto t0 = OutageGate::Clock::now();
+  EXPECT_FALSE(gate.suspect());
+  gate.unreachable(t0);
+  EXPECT_TRUE(gate.suspect());
+  EXPECT_FALSE(gate.down());
+  gate.reachable();
+  EXPECT_FALSE(gate.suspect());
+}
+
 TEST(OutageGate, AProbeThatNeverReportsBackDoesNotKeepItClosed) {
   OutageGate gate({1, 100ms});
   const auto t0 = OutageGate::Clock::now();

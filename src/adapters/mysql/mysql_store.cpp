@@ -51,6 +51,17 @@ class MysqlStore final : public ports::Store {
       idle_.pop_back();
       return conn;
     }
+    // A connection just broke and none has answered since: a new one would most
+    // likely wait out its connect timeout on top of this request's wait (a
+    // stalled server: 2 s read timeout + 1 s connect). Refused at once instead;
+    // the refusal counts as a failure, so the gate closes and its probe finds
+    // out when the server answers again (else nobody would try again).
+    if (!probe && outage_.suspect()) {
+      outage_.unreachable(platform::OutageGate::Clock::now());
+      lock.unlock();
+      available_.notify_all();  // the gate has closed: waiters give up
+      throw unreachable();
+    }
     ++open_;
     lock.unlock();
     try {
@@ -73,10 +84,15 @@ class MysqlStore final : public ports::Store {
       outage_.reachable();
     }
     const bool broken = conn->broken();
+    std::vector<std::shared_ptr<Connection>> stale;
     {
       std::lock_guard lock(mutex_);
       if (broken) {
         --open_;  // dropped; the next acquire opens a fresh one
+        // The idle ones most likely went the same way (a restarted server drops
+        // them all): dropped too, so none is found dead one request at a time.
+        open_ -= static_cast<int>(idle_.size());
+        stale.swap(idle_);
       } else {
         idle_.push_back(std::move(conn));
       }
