@@ -65,12 +65,16 @@ struct StringField {
 };
 
 const StringField kStrings[] = {
-    {"listen_host", &Config::listen_host}, {"data_dir", &Config::data_dir},
-    {"mysql_url", &Config::mysql_url},     {"redis_url", &Config::redis_url},
-    {"pg_url", &Config::pg_url},           {"redis_key_prefix", &Config::redis_key_prefix},
+    {"listen_host", &Config::listen_host},
+    {"data_dir", &Config::data_dir},
+    {"mysql_url", &Config::mysql_url},
+    {"redis_url", &Config::redis_url},
+    {"pg_url", &Config::pg_url},
+    {"redis_key_prefix", &Config::redis_key_prefix},
+    {"mysql_replica_url", &Config::mysql_replica_url},
 };
 
-const std::set<std::string> kWorkers{"promotion", "expiry", "relay", "purge", "reconcile"};
+const std::set<std::string> kWorkers{"promotion", "expiry", "relay", "purge", "reconcile", "audit"};
 const std::set<std::string> kLogLevels{"trace", "debug", "info", "warn", "error", "critical", "off"};
 
 bool integer_within(const json& v, long long min, long long max) {
