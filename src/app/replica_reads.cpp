@@ -24,8 +24,8 @@ bool ReplicaReads::fresh() {
   try {
     const auto seen = replica_->begin(ports::TxMode::Read)->last_heartbeat(instance_id_);
     fresh = seen && now - *seen <= max_age_;
-  } catch (const ports::StoreUnavailable&) {
-    fresh = false;
+  } catch (const std::exception&) {
+    fresh = false;  // unreachable, or not a replica of ours yet (no schema): the primary answers
   }
   if (fresh != fresh_)
     spdlog::warn("read replica {}", fresh ? "in use again" : "down or behind: reads go to the primary");
