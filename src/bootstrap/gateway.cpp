@@ -53,7 +53,11 @@ domain::Result<std::unique_ptr<ports::PaymentGateway>> open_gateway(const platfo
   // for trying the profile out; a fleet shares one gateway (CONCERTD_PG_URL).
   return std::make_unique<adapters::payments::SandboxGateway>(
       adapters::payments::SandboxRules{c.sandbox_decline_over_amount, std::chrono::milliseconds(c.sandbox_latency_ms)},
-      c.data_dir + "/sandbox-gateway.jsonl");
+      sandbox_ledger_path(c));
+}
+
+std::string sandbox_ledger_path(const platform::Config& c) {
+  return c.pg_url.empty() ? c.data_dir + "/sandbox-gateway.jsonl" : std::string();
 }
 
 }  // namespace concert::bootstrap

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "domain/errors.hpp"
 #include "platform/config.hpp"
@@ -12,5 +13,7 @@
 namespace concert::bootstrap {
 
 domain::Result<std::unique_ptr<ports::PaymentGateway>> open_gateway(const platform::Config& config);
+// The sandbox's ledger file, or empty when the gateway is the HTTP one.
+std::string sandbox_ledger_path(const platform::Config& config);
 
 }  // namespace concert::bootstrap

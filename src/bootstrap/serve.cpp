@@ -16,6 +16,7 @@
 #include "app/worker_loop.hpp"
 #include "app/workers.hpp"
 #include "bootstrap/embedded.hpp"
+#include "bootstrap/gateway.hpp"
 #include "bootstrap/invariant_auditor.hpp"
 #include "bootstrap/local.hpp"
 #include "bootstrap/serve.hpp"
@@ -105,8 +106,7 @@ std::vector<std::unique_ptr<app::PeriodicWorker>> start_workers(const platform::
     return false;
   }));
   if (c.workers.contains("audit")) {
-    const auto sandbox_ledger = c.pg_url.empty() ? c.data_dir + "/sandbox-gateway.jsonl" : std::string();
-    auto w = std::make_shared<InvariantAuditor>(ctx, services.schedules, sandbox_ledger);
+    auto w = std::make_shared<InvariantAuditor>(ctx, services.schedules, sandbox_ledger_path(c));
     auto holds = leased("audit", ms(c.audit_interval_ms));
     workers.push_back(std::make_unique<app::PeriodicWorker>("audit", ms(c.audit_interval_ms), [w, holds] {
       if (holds()) w->tick();

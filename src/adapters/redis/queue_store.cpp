@@ -270,9 +270,8 @@ void RedisQueueStore::refresh(domain::Id schedule_id) {
       }
       client_.eval(kRestoreScript, keys, restore);
       spdlog::warn(
-          "schedule {}: Redis lost the queue; restored last_seq {}, serving_seq {}, move {}, pre-queue {}, {} "
-          "sessions, "
-          "{} drawn places",
+          "schedule {}: Redis lost the queue; restored last_seq {}, serving_seq {}, move {}, "
+          "pre-queue {}, {} sessions, {} drawn places",
           schedule_id, lost->last_seq, lost->serving_seq, lost->moves, lost->pre_count, lost->active.size(),
           lost->drawn.size());
       continue;  // a cold start from what Redis has now
