@@ -3,17 +3,17 @@
 // concurrent payments; one variant kills an instance with SIGKILL mid-run.
 // Afterwards SPEC I1-I4 and I6 must hold in the database and the event stream.
 #include <atomic>
-#include <iostream>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <random>
 #include <thread>
 
 #include "adapters/mysql/mysql_store.hpp"
+#include "adapters/redis/queue_store.hpp"
 #include "adapters/redis/redis_client.hpp"
 #include "adapters/redis/stream_sink.hpp"
-#include "adapters/redis/queue_store.hpp"
 #include "audit/admissions.hpp"
 #include "audit/event_ids.hpp"
 #include "audit/invariants.hpp"
@@ -43,11 +43,11 @@ class MultiInstance : public ::testing::Test {
                "hold_ttl_seconds": 2, "admit_per_second": 400, "max_active": 10000, "redis_key_prefix": ")"
         << prefix << "\"}";
     for (int i = 0; i < kInstances; ++i) {
-      servers.push_back(std::make_unique<ServerProcess>(ServerProcess::start(
-          concertd_binary(),
-          {"--profile", "local", "--listen", "127.0.0.1:0", "--data-dir", dir.file("data" + std::to_string(i)),
-           "--config", dir.file("config.json")},
-          dir.file("concertd" + std::to_string(i) + ".log"))));
+      servers.push_back(std::make_unique<ServerProcess>(
+          ServerProcess::start(concertd_binary(),
+                               {"--profile", "local", "--listen", "127.0.0.1:0", "--data-dir",
+                                dir.file("data" + std::to_string(i)), "--config", dir.file("config.json")},
+                               dir.file("concertd" + std::to_string(i) + ".log"))));
     }
   }
 
@@ -60,8 +60,8 @@ class MultiInstance : public ::testing::Test {
   }
 
   static HeaderList auth(const std::string& sub, std::optional<std::string> role = std::nullopt) {
-    return {{"Authorization", "Bearer " + platform::mint_token(kTestSecret, sub, std::move(role),
-                                                                std::chrono::hours(1), std::chrono::system_clock::now())}};
+    return {{"Authorization", "Bearer " + platform::mint_token(kTestSecret, sub, std::move(role), std::chrono::hours(1),
+                                                               std::chrono::system_clock::now())}};
   }
 
   std::int64_t create_schedule() {
@@ -71,21 +71,29 @@ class MultiInstance : public ::testing::Test {
     const std::string body = R"({"startsAt":"2030-01-01T19:00:00Z","salesOpenAt":"2020-01-01T00:00:00Z",
       "salesCloseAt":"2030-01-01T00:00:00Z","sections":[{"name":"A","grade":"R","price":50000,"rows":5,"seatsPerRow":10}],
       "queue":{"admitPerSecond":100,"maxActive":10000,"activeTtlSeconds":600}})";
-    auto s = admin.post("/api/v1/admin/concerts/" + concert.json()["id"].dump() + "/schedules", body,
-                        auth("ops", "admin"));
+    auto s =
+        admin.post("/api/v1/admin/concerts/" + concert.json()["id"].dump() + "/schedules", body, auth("ops", "admin"));
     EXPECT_EQ(s.status, 201) << s.body;
     return s.json()["id"].get<std::int64_t>();
   }
 
+  // What the fans were told, counted while they run.
+  struct Acknowledged {
+    std::atomic<int> entries{0};
+    std::atomic<int> holds{0};
+    std::atomic<int> failures{0};
+  };
+
   // One fan's whole visit; requests go to different instances on purpose. A
   // request to a killed instance fails (exception) and the fan gives up.
-  void fan(int i, std::int64_t schedule_id, const std::vector<std::int64_t>& seat_ids, std::atomic<int>& failures) {
+  void fan(int i, std::int64_t schedule_id, const std::vector<std::int64_t>& seat_ids, Acknowledged& acked) {
     const std::string user = "fan" + std::to_string(i);
     auto port = [&](int k) { return servers_ports[static_cast<std::size_t>((i + k) % kInstances)]; };
     try {
       HttpClient a("127.0.0.1", port(0)), b("127.0.0.1", port(1)), c("127.0.0.1", port(2));
       auto entered = a.post("/api/v1/schedules/" + std::to_string(schedule_id) + "/queue", "", auth(user));
       if (entered.status != 201) return;
+      ++acked.entries;
       const auto token = entered.json()["token"].get<std::string>();
       for (int poll = 0;; ++poll) {
         auto headers = auth(user);
@@ -107,6 +115,7 @@ class MultiInstance : public ::testing::Test {
       auto hold = c.post("/api/v1/reservations", body, headers);
       if (i % 3 == 0) c.post("/api/v1/reservations", body, headers);  // a double click
       if (hold.status != 201) return;
+      ++acked.holds;
       if (i % 7 == 0) return;  // abandons: the hold expires
       const auto pay_body = nlohmann::json{{"reservationId", hold.json()["reservationId"]}}.dump();
       std::vector<std::thread> payers;
@@ -118,17 +127,17 @@ class MultiInstance : public ::testing::Test {
             h.emplace_back("Idempotency-Key", k < 2 ? "pay-" + std::to_string(i) : "pay-b-" + std::to_string(i));
             p.post("/api/v1/payments", pay_body, h);
           } catch (const std::exception&) {
-            ++failures;
+            ++acked.failures;
           }
         });
       }
       for (auto& t : payers) t.join();
     } catch (const std::exception&) {
-      ++failures;
+      ++acked.failures;
     }
   }
 
-  void run_rush(std::int64_t schedule_id, std::function<void()> during) {
+  void run_rush(std::int64_t schedule_id, const std::function<void()>& during) {
     HttpClient reader("127.0.0.1", servers[0]->port());
     std::vector<std::int64_t> seat_ids;
     const auto map = reader.get("/api/v1/schedules/" + std::to_string(schedule_id) + "/seats");
@@ -137,9 +146,8 @@ class MultiInstance : public ::testing::Test {
     for (const auto& s : seats) seat_ids.push_back(s["id"].get<std::int64_t>());
     ASSERT_EQ(seat_ids.size(), static_cast<std::size_t>(kSeats)) << map.body;
     for (auto& s : servers) servers_ports.push_back(s->port());
-    std::atomic<int> failures{0};
     std::vector<std::thread> fans;
-    for (int i = 0; i < kFans; ++i) fans.emplace_back([&, i] { fan(i, schedule_id, seat_ids, failures); });
+    for (int i = 0; i < kFans; ++i) fans.emplace_back([&, i] { fan(i, schedule_id, seat_ids, acked); });
     if (during) during();
     for (auto& t : fans) t.join();
   }
@@ -169,13 +177,17 @@ class MultiInstance : public ::testing::Test {
       }
     }
     in.now = std::chrono::time_point_cast<domain::Millis>(std::chrono::system_clock::now());
-    for (int i = 0; i < kInstances; ++i) in.ledger_paths.push_back(dir.file("data" + std::to_string(i)) + "/sandbox-gateway.jsonl");
+    for (int i = 0; i < kInstances; ++i)
+      in.ledger_paths.push_back(dir.file("data" + std::to_string(i)) + "/sandbox-gateway.jsonl");
     auto report = audit::check_invariants(in);
     // I5 from the admission log the promoters wrote to Redis: FIFO, at most
     // admitPerSecond (100/s, so 200 fans take two seconds) across all instances,
-    // and every hold made by a fan admitted before it.
+    // and every hold made by a fan admitted before it. Every fan told it entered
+    // was admitted (maxActive is far above the crowd), even one whose instance
+    // died after it answered; a fan whose entry got no answer may have entered.
     const auto admissions = adapters::redis::RedisQueueStore(redis, {}).admissions(schedule_id, 0, kFans * 2);
-    EXPECT_GE(admissions.size(), static_cast<std::size_t>(kFans) * 9 / 10);
+    EXPECT_GE(admissions.size(), static_cast<std::size_t>(acked.entries.load()));
+    EXPECT_LE(admissions.size(), static_cast<std::size_t>(kFans));
     audit::check_admissions(admissions, 100, store->begin(ports::TxMode::Read)->list_reservations(schedule_id), report);
     EXPECT_TRUE(report.ok()) << report.describe();
     auto tx = store->begin(ports::TxMode::Read);
@@ -188,8 +200,8 @@ class MultiInstance : public ::testing::Test {
     }
     EXPECT_GT(paid, 0);
     EXPECT_LE(sold, kSeats);
-    std::cout << "paid reservations " << paid << ", seats sold " << sold << ", events in the stream "
-              << stream_entries << "\n";
+    std::cout << "paid reservations " << paid << ", seats sold " << sold << ", events in the stream " << stream_entries
+              << "\n";
   }
 
   TempDir dir;
@@ -198,19 +210,28 @@ class MultiInstance : public ::testing::Test {
   std::string prefix;
   std::vector<std::unique_ptr<ServerProcess>> servers;
   std::vector<unsigned short> servers_ports;
+  Acknowledged acked;
 };
 
 TEST_F(MultiInstance, ThreeInstancesSellFiftySeatsSafely) {
   const auto schedule_id = create_schedule();
   run_rush(schedule_id, nullptr);
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // abandoned holds expire (2 s) and are swept
+  EXPECT_EQ(acked.entries.load(), kFans);
+  EXPECT_EQ(acked.failures.load(), 0);  // no instance died: every request was answered
   expect_invariants(schedule_id, /*exactly_once=*/true);
 }
 
 TEST_F(MultiInstance, KillingOneInstanceLosesNothing) {
   const auto schedule_id = create_schedule();
   run_rush(schedule_id, [&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // Mid-run on a fast or a loaded machine alike: once holds are being made
+    // (payments follow them at once), not at a fixed time.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (acked.holds.load() < 10 && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_GE(acked.holds.load(), 10) << "no holds were made before the kill";
     servers[2]->kill9();
     servers[2].reset();
   });
