@@ -44,8 +44,11 @@ def main():
         cut += [e for e in history if f["startMs"] <= e["sentAtMs"] < f["backMs"] and
                 ((e["status"] == 0 and e.get("failure") != "impatient") or
                  (e["status"] == 503 and "no concertd instance answered" in e.get("answerBody", "")))]
-    lines = ["| fault | what | outage | requests sent during it, by outcome | slowest answer | back to ready | ",
-             "|---|---|---|---|---|---|"]
+    # "Slowest 503": a request that needs the missing component must be told so
+    # within 2 s (issue 13); "slowest answer" includes slow successes.
+    lines = ["| fault | what | outage | requests sent during it, by outcome | slowest answer | slowest 503 | "
+             "back to ready | ",
+             "|---|---|---|---|---|---|---|"]
     for f in faults:
         start, back = f["startMs"], f["backMs"]
         during = [e for e in history if start <= e["sentAtMs"] < back]
@@ -54,11 +57,13 @@ def main():
             counts[outcome(e)] = counts.get(outcome(e), 0) + 1
         slowest = max((e["answeredAtMs"] - e["sentAtMs"] for e in during if e.get("failure") != "impatient"),
                       default=0)
+        slowest_503 = max((e["answeredAtMs"] - e["sentAtMs"] for e in during if e["status"] == 503), default=None)
+        told = "none" if slowest_503 is None else f"{slowest_503 / 1000:.2f} s"
         recovered = f.get("recoveredMs")
         recovery = "not within 15 s" if recovered is None else f"{(recovered - back) / 1000:.2f} s"
         by_outcome = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"
         lines.append(f"| {f['fault']} | {f['what']} | {(back - start) / 1000:.1f} s | {by_outcome} | "
-                     f"{slowest / 1000:.2f} s | {recovery} |")
+                     f"{slowest / 1000:.2f} s | {told} | {recovery} |")
 
     total = {}
     for e in history:

@@ -56,7 +56,11 @@ std::vector<std::string> split_statements(std::string_view sql) {
 }  // namespace
 
 void migrate_mysql(const ConnectionOptions& options) {
-  Connection conn(options);
+  // Not a request's connection: it waits up to 30 s for another instance's
+  // migration (kLock), and a migration's ALTER TABLE takes as long as the table needs.
+  ConnectionOptions migrating = options;
+  migrating.call_timeout = std::chrono::minutes(10);
+  Connection conn(migrating);
   conn.exec(kCreateTable);
   {
     auto lock = conn.prepare(kLock);

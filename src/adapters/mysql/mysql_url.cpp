@@ -7,7 +7,8 @@ namespace concert::adapters::mysql {
 domain::Result<MysqlEndpoint> parse_mysql_url(const std::string& url) {
   const std::string scheme = "mysql://";
   auto bad = [&](const std::string& why) {
-    return domain::fail(domain::ErrorCode::InvalidInput, "bad MySQL URL (" + why + "); expected mysql://user:pass@host:port/db");
+    return domain::fail(domain::ErrorCode::InvalidInput,
+                        "bad MySQL URL (" + why + "); expected mysql://user:pass@host:port/db");
   };
   if (url.rfind(scheme, 0) != 0) return bad("scheme");
   std::string rest = url.substr(scheme.size());
