@@ -485,5 +485,78 @@ TEST(BlockingPool, WorkThatWaitedPastTheQueueTimeoutIsRefusedWithoutRunning) {
   io.join();
 }
 
+// The refusal comes when the queue timeout passes, not when a thread frees up
+// (a stalled database may hold every thread much longer): its client is told
+// at once, and the work never runs.
+TEST(BlockingPool, WorkStillQueuedIsRefusedTheMomentItsQueueTimeoutPasses) {
+  net::io_context ioc;
+  auto guard = net::make_work_guard(ioc);
+  BlockingPool pool(1, 8, 100ms);
+  std::promise<void> gate;
+  std::shared_future<void> opened = gate.get_future().share();
+  std::atomic<int> ran{0};
+  auto task = [&](bool blocking) -> net::awaitable<int> {
+    auto work = [opened, blocking, &ran] {
+      if (blocking) opened.wait();
+      ++ran;
+      return 1;
+    };
+    co_return co_await pool.run(work);
+  };
+  auto stuck = net::co_spawn(ioc, task(true), net::use_future);
+  auto queued = net::co_spawn(ioc, task(false), net::use_future);
+  std::thread io([&ioc] { ioc.run(); });
+  // The only thread is still stuck, yet the queued work has its answer.
+  ASSERT_EQ(queued.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(stuck.wait_for(0ms), std::future_status::timeout);
+  EXPECT_THROW(queued.get(), PoolSaturated);
+  gate.set_value();
+  EXPECT_EQ(stuck.get(), 1);
+  // The refused work was left in the queue and skipped there: it never ran.
+  auto after = net::co_spawn(ioc, task(false), net::use_future);
+  EXPECT_EQ(after.get(), 1);
+  EXPECT_EQ(ran.load(), 2);
+  guard.reset();
+  io.join();
+}
+
+// Work a thread has taken is never cut by the queue timeout: it runs to its
+// end and its caller gets the result, however long that takes.
+TEST(BlockingPool, WorkAThreadTookRunsToItsEndPastTheQueueTimeout) {
+  net::io_context ioc;
+  BlockingPool pool(1, 8, 50ms);
+  auto coroutine = [&]() -> net::awaitable<int> {
+    auto work = [] {
+      std::this_thread::sleep_for(200ms);
+      return 5;
+    };
+    co_return co_await pool.run(work);
+  };
+  auto slow = net::co_spawn(ioc, coroutine(), net::use_future);
+  ioc.run();
+  EXPECT_EQ(slow.get(), 5);
+}
+
+// A void task hands back its end (and its exception) the same way.
+TEST(BlockingPool, VoidWorkReturnsAndThrowsToItsCaller) {
+  net::io_context ioc;
+  BlockingPool pool(1, 8);
+  std::atomic<int> ran{0};
+  auto ok = [&]() -> net::awaitable<void> {
+    auto work = [&ran] { ++ran; };
+    co_await pool.run(work);
+  };
+  auto failing = [&]() -> net::awaitable<void> {
+    auto work = [] { throw std::runtime_error("void work failed"); };
+    co_await pool.run(work);
+  };
+  auto a = net::co_spawn(ioc, ok(), net::use_future);
+  auto b = net::co_spawn(ioc, failing(), net::use_future);
+  ioc.run();
+  EXPECT_NO_THROW(a.get());
+  EXPECT_THROW(b.get(), std::runtime_error);
+  EXPECT_EQ(ran.load(), 1);
+}
+
 }  // namespace
 }  // namespace concert::http

@@ -2,9 +2,10 @@
 // threads never block. The caller's coroutine suspends while the work runs and
 // resumes on its own executor. Beyond `queue_limit` queued or running tasks,
 // run() fails at once with PoolSaturated (the request gets a 503), and a task
-// that waited longer than `queue_timeout` for a thread fails with it instead of
-// running: its client should not wait longer, and the work behind a stalled
-// database would only stall too.
+// that no thread has taken within `queue_timeout` fails with it at that moment
+// and never runs: its client should not wait longer (a refusal that comes late
+// costs the client the wait and the answer), and the work behind a stalled
+// database would only stall too. A task a thread has taken runs to its end.
 #pragma once
 
 // clang-format off: Regroup would sort it after Boost
@@ -13,12 +14,19 @@
 
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <exception>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
+#include <variant>
 
 namespace concert::http {
 
@@ -37,6 +45,9 @@ class BlockingPool {
   // `f` is taken by reference and must outlive the co_await: g++ 12 mishandles
   // temporaries with destructors inside co_await expressions (double
   // destruction), so callers keep their work in a named local.
+  //
+  // The caller's executor must be single-threaded (each connection's
+  // io_context is): the task's hand-back and the caller's timer share it.
   template <typename F>
   boost::asio::awaitable<std::invoke_result_t<F&>> run(F& f) {
     using T = std::invoke_result_t<F&>;
@@ -48,17 +59,43 @@ class BlockingPool {
       std::atomic<std::size_t>& n;
       ~Release() { n.fetch_sub(1); }
     } release{in_flight_};
-    // co_spawn on the pool runs f there; awaiting it resumes us on our executor.
-    const auto queued = std::chrono::steady_clock::now();
-    co_return co_await boost::asio::co_spawn(
-        pool_.get_executor(),
-        [&f, queued, timeout = queue_timeout_]() -> boost::asio::awaitable<T> {
-          if (std::chrono::steady_clock::now() - queued > timeout) {
-            throw PoolSaturated("the work waited too long for a database thread");
-          }
-          co_return f();
-        },
-        boost::asio::use_awaitable);
+    const auto caller = co_await boost::asio::this_coro::executor;
+    auto task = std::make_shared<Task<T>>(caller, queue_timeout_);
+    // Only a thread that takes the task from Queued to Running touches `f`; the
+    // caller takes it to Abandoned instead when the timer fires first, and may
+    // then return (and `f` go away) while the task still sits in the queue.
+    boost::asio::post(pool_, [task, &f, caller] {
+      auto queued = Phase::Queued;
+      if (!task->phase.compare_exchange_strong(queued, Phase::Running)) return;
+      try {
+        if constexpr (std::is_void_v<T>) {
+          f();
+          task->value.emplace();
+        } else {
+          task->value.emplace(f());
+        }
+      } catch (...) {
+        task->error = std::current_exception();
+      }
+      // Back on the caller's executor: the timer is its, and posting orders the
+      // result before its read there.
+      boost::asio::post(caller, [task] {
+        task->done = true;
+        task->timer.cancel();
+      });
+    });
+    while (!task->done) {
+      boost::system::error_code expired;
+      co_await task->timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, expired));
+      if (task->done || expired) continue;  // the hand-back cancelled the wait
+      auto queued = Phase::Queued;
+      if (task->phase.compare_exchange_strong(queued, Phase::Abandoned)) {
+        throw PoolSaturated("the work waited too long for a database thread");
+      }
+      task->timer.expires_at(std::chrono::steady_clock::time_point::max());  // running: wait for its end
+    }
+    if (task->error) std::rethrow_exception(task->error);
+    if constexpr (!std::is_void_v<T>) co_return std::move(*task->value);
   }
 
   // Waits until every task handed to the pool has run to its end, including the
@@ -72,6 +109,19 @@ class BlockingPool {
   }
 
  private:
+  enum class Phase { Queued, Running, Abandoned };
+
+  template <typename T>
+  struct Task {
+    Task(const boost::asio::any_io_executor& caller, std::chrono::milliseconds queue_timeout)
+        : timer(caller, queue_timeout) {}
+    std::atomic<Phase> phase{Phase::Queued};
+    boost::asio::steady_timer timer;  // the caller's; fires when the task waited queue_timeout
+    bool done = false;                // set on the caller's executor
+    std::optional<std::conditional_t<std::is_void_v<T>, std::monostate, T>> value;
+    std::exception_ptr error;
+  };
+
   boost::asio::thread_pool pool_;
   std::size_t limit_;
   std::chrono::milliseconds queue_timeout_;

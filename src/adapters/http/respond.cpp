@@ -22,7 +22,10 @@ Response guarded(const Work& work) {
     return work();
   } catch (const ports::StoreUnavailable& e) {
     spdlog::warn("store unavailable: {}", e.what());
-    return problem(503, "unavailable", "the database is unavailable or overloaded; retry shortly");
+    // Thrown by the database and the Redis adapters alike: the detail names
+    // both, not which (the log has the dependency's own words).
+    return problem(503, "unavailable",
+                   "a service this request needs (the database or Redis) is unavailable or overloaded; retry shortly");
   } catch (const ports::QueueFull& e) {
     return problem(503, "unavailable", e.what());
   }
