@@ -27,9 +27,9 @@ namespace {
 // A seat map of a 100,000-seat schedule is several megabytes.
 constexpr std::uint64_t kBodyLimit = 64 * 1024 * 1024;
 
-Failure failure_of(const beast::error_code& ec, bool stopped) {
+Failure failure_of(const beast::error_code& ec, bool stopped, const Request& r) {
   if (stopped) return Failure::Stopped;
-  if (ec == beast::error::timeout) return Failure::Timeout;
+  if (ec == beast::error::timeout) return r.timeout_is_run_end ? Failure::Stopped : Failure::Timeout;
   return Failure::Io;
 }
 
@@ -154,7 +154,7 @@ asio::awaitable<HostPool::Outcome> HostPool::exchange(Connection& c, const Reque
     }
     if (ec) {
       answer.failure =
-          ec == beast::error::timeout ? Failure::Timeout : (stopped_ ? Failure::Stopped : Failure::Connect);
+          ec == beast::error::timeout ? failure_of(ec, stopped_, r) : (stopped_ ? Failure::Stopped : Failure::Connect);
       co_return out;
     }
     c.open = true;
@@ -165,7 +165,7 @@ asio::awaitable<HostPool::Outcome> HostPool::exchange(Connection& c, const Reque
   co_await bhttp::async_write(c.stream, req, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     c.open = false;
-    answer.failure = failure_of(ec, stopped_);
+    answer.failure = failure_of(ec, stopped_, r);
     out.stale = out.reused && stale_connection(ec);
     co_return out;
   }
@@ -179,7 +179,7 @@ asio::awaitable<HostPool::Outcome> HostPool::exchange(Connection& c, const Reque
   co_await bhttp::async_read(c.stream, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     c.open = false;
-    answer.failure = failure_of(ec, stopped_);
+    answer.failure = failure_of(ec, stopped_, r);
     // Nothing at all came back on a reused connection: the server had closed it.
     out.stale = out.reused && stale_connection(ec) && !parser.got_some();
     co_return out;
@@ -203,7 +203,7 @@ asio::awaitable<Answer> HostPool::send(const Request& request) {
   }
   Connection* c = co_await acquire(give_up_at);
   if (!c) {
-    answer.failure = stopped_ ? Failure::Stopped : Failure::Timeout;
+    answer.failure = stopped_ || request.timeout_is_run_end ? Failure::Stopped : Failure::Timeout;
     stats_.record(request.route, 0, answer.failure, {});
     co_return answer;
   }

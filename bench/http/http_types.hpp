@@ -22,6 +22,9 @@ struct Request {
   // An impatient client: its timeout fires as soon as the request is out, so the
   // server does the work but the answer is never read (Failure::Timeout).
   bool give_up_after_send = false;
+  // The timeout is the run's end, not the client's patience: a request it cuts
+  // was stopped by the run (Failure::Stopped), not timed out.
+  bool timeout_is_run_end = false;
 };
 
 struct Answer {

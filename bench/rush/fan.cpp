@@ -138,6 +138,7 @@ asio::awaitable<Answer> Fan::send(int step, const Request& request) {
   }
   Request bounded = request;
   bounded.timeout = std::min(request.timeout, left);
+  bounded.timeout_is_run_end = left < request.timeout;
   const Answer answer = co_await send_recorded(pool(step), bounded, user_, env_.history);
   co_return answer;
 }
@@ -151,6 +152,7 @@ asio::awaitable<Answer> Fan::send_keyed(int step, const Request& request) {
   Answer answer;
   if (double_click && !stopping()) {
     ++env_.counters.duplicate_clicks;
+    first.timeout_is_run_end = time_left() < first.timeout;
     first.timeout = std::clamp(time_left(), milliseconds(1), first.timeout);
     const TwinAnswers both = co_await send_twice(pool(step), pool(step + 1), first, user_, env_.history);
     answer = preferred(both.first, both.second);

@@ -8,8 +8,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <thread>
 
 #include "adapters/mysql/connection.hpp"
+#include "adapters/mysql/mysql_store.hpp"
+#include "platform/work_deadline.hpp"
 #include "support/app_fixture.hpp"
 #include "support/backends.hpp"
 
@@ -115,6 +118,36 @@ TEST_F(MysqlCallDeadline, AServerThatNeverGreetsCostsTheConnectTimeoutInMillisec
   }
   EXPECT_LT(Clock::now() - start, 900ms) << "the library's whole-second connect timeout, not ours";
   ::close(listener);
+}
+
+// Work that spent its time in the pool's queue (its work deadline passed or
+// near) and finds every connection busy is refused by that deadline, not after
+// the store's whole acquire_timeout; work without one waits the whole of it.
+TEST_F(MysqlCallDeadline, AFirstWaitForABusyConnectionEndsByTheWorkDeadline) {
+  adapters::mysql::MysqlOptions options;
+  options.connection = options_;
+  options.pool_size = 1;
+  options.acquire_timeout = 2000ms;
+  auto store = adapters::mysql::open_mysql_store(options);
+  auto busy = store->begin(ports::TxMode::Read);  // the only connection
+  std::chrono::nanoseconds refused_after{};
+  std::thread late_work([&] {
+    platform::WorkDeadline::Scope deadline(Clock::now() + 200ms);
+    const auto start = Clock::now();
+    try {
+      store->begin(ports::TxMode::Read);
+      ADD_FAILURE() << "a transaction began while the only connection was busy";
+    } catch (const ports::StoreUnavailable& e) {
+      EXPECT_NE(std::string(e.what()).find("busy"), std::string::npos) << e.what();
+    }
+    refused_after = Clock::now() - start;
+  });
+  late_work.join();
+  EXPECT_GE(refused_after, 150ms);
+  EXPECT_LT(refused_after, 1500ms) << "waited the store's acquire_timeout, not the work's deadline";
+  const auto start = Clock::now();
+  EXPECT_THROW(store->begin(ports::TxMode::Read), ports::StoreUnavailable);  // no deadline here
+  EXPECT_GE(Clock::now() - start, 1900ms);
 }
 
 }  // namespace

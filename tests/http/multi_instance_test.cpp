@@ -93,12 +93,9 @@ class MultiInstance : public ::testing::Test {
       HttpClient a("127.0.0.1", port(0)), b("127.0.0.1", port(1)), c("127.0.0.1", port(2));
       // A 503 (a loaded machine: the queue's threads busy past db_queue_timeout_ms)
       // is tried again after a pause, as a fan's client does.
-      Reply entered;
-      for (int attempt = 0; attempt < 20; ++attempt) {
-        entered = a.post("/api/v1/schedules/" + std::to_string(schedule_id) + "/queue", "", auth(user));
-        if (entered.status != 503) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      }
+      const auto entered = until_served(
+          [&] { return a.post("/api/v1/schedules/" + std::to_string(schedule_id) + "/queue", "", auth(user)); }, 20,
+          std::chrono::milliseconds(200));
       if (entered.status != 201) return;
       ++acked.entries;
       const auto token = entered.json()["token"].get<std::string>();

@@ -80,14 +80,7 @@ class RedisRestart : public ::testing::Test {
   // again after a pause, for up to 10 s: within the 5 s in which an instance
   // must have recovered, with room for a loaded machine.
   static Reply served(const std::function<Reply()>& send) {
-    Reply r;
-    for (int attempt = 0; attempt < 20; ++attempt) {
-      r = send();
-      if (r.status != 503) break;
-      EXPECT_FALSE(r.header("Retry-After").empty()) << r.body;
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
-    return r;
+    return until_served(send, 20, std::chrono::milliseconds(500));
   }
 
   int leave(int instance, const std::string& user, const std::string& token) {

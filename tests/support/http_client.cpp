@@ -2,6 +2,8 @@
 #include <utility>  // before Asio: g++ 12 coroutine support (STYLE.md)
 // clang-format on
 
+#include <gtest/gtest.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -97,6 +99,17 @@ Reply HttpClient::request(const std::string& method, const std::string& target, 
     impl_->stream.reset();
     return impl_->exchange(req);
   }
+}
+
+Reply until_served(const std::function<Reply()>& send, int attempts, std::chrono::milliseconds pause) {
+  Reply r;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    r = send();
+    if (r.status != 503) break;
+    EXPECT_FALSE(r.header("Retry-After").empty()) << r.body;
+    std::this_thread::sleep_for(pause);
+  }
+  return r;
 }
 
 std::string HttpClient::raw_exchange(const std::string& bytes, std::chrono::milliseconds wait) {

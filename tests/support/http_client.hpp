@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -25,6 +26,11 @@ struct Reply {
 };
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// Sends as a fan's client does while a dependency comes back or the machine is
+// loaded: a 503 (which must carry Retry-After) is sent again after `pause`, up
+// to `attempts` sends in all. Returns the last reply.
+Reply until_served(const std::function<Reply()>& send, int attempts, std::chrono::milliseconds pause);
 
 class HttpClient {
  public:

@@ -28,6 +28,8 @@
 #include <type_traits>
 #include <variant>
 
+#include "platform/work_deadline.hpp"
+
 namespace concert::http {
 
 struct PoolSaturated : std::runtime_error {
@@ -61,12 +63,16 @@ class BlockingPool {
     } release{in_flight_};
     const auto caller = co_await boost::asio::this_coro::executor;
     auto task = std::make_shared<Task<T>>(caller, queue_timeout_);
+    const auto start_by = std::chrono::steady_clock::now() + queue_timeout_;
     // Only a thread that takes the task from Queued to Running touches `f`; the
     // caller takes it to Abandoned instead when the timer fires first, and may
     // then return (and `f` go away) while the task still sits in the queue.
-    boost::asio::post(pool_, [task, &f, caller] {
+    boost::asio::post(pool_, [task, &f, caller, start_by] {
       auto queued = Phase::Queued;
       if (!task->phase.compare_exchange_strong(queued, Phase::Running)) return;
+      // The queue's time counts against the wait for the work's first database
+      // connection too (a refusal then, not after another wait).
+      platform::WorkDeadline::Scope deadline(start_by);
       try {
         if constexpr (std::is_void_v<T>) {
           f();

@@ -7,13 +7,15 @@
 #include "adapters/mysql/dialect.hpp"
 #include "adapters/sql/sql_tx.hpp"
 #include "platform/outage_gate.hpp"
+#include "platform/work_deadline.hpp"
 
 namespace concert::adapters::mysql {
 
 namespace {
 
 // At most pool_size connections; a transaction waits up to acquire_timeout for
-// one, and a connection that saw a client error is closed instead of reused.
+// one (a request's first one no longer than its work deadline), and a connection that saw a client error is closed
+// instead of reused.
 class MysqlStore final : public ports::Store {
  public:
   explicit MysqlStore(const MysqlOptions& options) : options_(options), outage_(options.outage) {
@@ -41,7 +43,7 @@ class MysqlStore final : public ports::Store {
   std::shared_ptr<Connection> acquire(bool probe) {
     std::unique_lock lock(mutex_);
     const auto gave_up = [&] { return !probe && outage_.down(); };
-    if (!available_.wait_until(lock, std::chrono::steady_clock::now() + options_.acquire_timeout,
+    if (!available_.wait_until(lock, platform::WorkDeadline::begin_waiting(options_.acquire_timeout),
                                [&] { return gave_up() || !idle_.empty() || open_ < options_.pool_size; })) {
       throw ports::StoreUnavailable("all MySQL connections are busy");
     }
