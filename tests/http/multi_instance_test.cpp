@@ -18,6 +18,7 @@
 #include "audit/event_ids.hpp"
 #include "audit/invariants.hpp"
 #include "http_fixture.hpp"
+#include "local_sale.hpp"
 #include "platform/crypto.hpp"
 #include "support/app_fixture.hpp"
 #include "support/backends.hpp"
@@ -42,13 +43,7 @@ class MultiInstance : public ::testing::Test {
         << R"({"promotion_interval_ms": 20, "sweep_interval_ms": 100, "relay_interval_ms": 50,
                "hold_ttl_seconds": 2, "admit_per_second": 400, "max_active": 10000, "redis_key_prefix": ")"
         << prefix << "\"}";
-    for (int i = 0; i < kInstances; ++i) {
-      servers.push_back(std::make_unique<ServerProcess>(
-          ServerProcess::start(concertd_binary(),
-                               {"--profile", "local", "--listen", "127.0.0.1:0", "--data-dir",
-                                dir.file("data" + std::to_string(i)), "--config", dir.file("config.json")},
-                               dir.file("concertd" + std::to_string(i) + ".log"))));
-    }
+    servers = start_local_instances(kInstances, dir);
   }
 
   void TearDown() override {
@@ -59,22 +54,11 @@ class MultiInstance : public ::testing::Test {
     ::unsetenv("CONCERTD_REDIS_URL");
   }
 
-  static HeaderList auth(const std::string& sub, std::optional<std::string> role = std::nullopt) {
-    return {{"Authorization", "Bearer " + platform::mint_token(kTestSecret, sub, std::move(role), std::chrono::hours(1),
-                                                               std::chrono::system_clock::now())}};
-  }
+  static HeaderList auth(const std::string& sub) { return bearer(sub); }
 
   std::int64_t create_schedule() {
-    HttpClient admin("127.0.0.1", servers[0]->port());
-    auto concert = admin.post("/api/v1/admin/concerts", R"({"title":"Arena"})", auth("ops", "admin"));
-    EXPECT_EQ(concert.status, 201) << concert.body;
-    const std::string body = R"({"startsAt":"2030-01-01T19:00:00Z","salesOpenAt":"2020-01-01T00:00:00Z",
-      "salesCloseAt":"2030-01-01T00:00:00Z","sections":[{"name":"A","grade":"R","price":50000,"rows":5,"seatsPerRow":10}],
-      "queue":{"admitPerSecond":100,"maxActive":10000,"activeTtlSeconds":600}})";
-    auto s =
-        admin.post("/api/v1/admin/concerts/" + concert.json()["id"].dump() + "/schedules", body, auth("ops", "admin"));
-    EXPECT_EQ(s.status, 201) << s.body;
-    return s.json()["id"].get<std::int64_t>();
+    return create_schedule_on_sale(servers[0]->port(), "Arena", 5, 10,
+                                   R"({"admitPerSecond":100,"maxActive":10000,"activeTtlSeconds":600})");
   }
 
   // What the fans were told, counted while they run.

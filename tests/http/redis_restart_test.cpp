@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "http_fixture.hpp"
+#include "local_sale.hpp"
 #include "platform/crypto.hpp"
 #include "support/app_fixture.hpp"
 #include "support/backends.hpp"
@@ -30,13 +31,7 @@ class RedisRestart : public ::testing::Test {
     std::ofstream(dir.file("config.json"))
         << R"({"promotion_interval_ms": 20, "sweep_interval_ms": 100, "relay_interval_ms": 50,
                "queue_refresh_interval_ms": 50})";
-    for (int i = 0; i < 2; ++i) {
-      servers.push_back(std::make_unique<ServerProcess>(
-          ServerProcess::start(concertd_binary(),
-                               {"--profile", "local", "--listen", "127.0.0.1:0", "--data-dir",
-                                dir.file("data" + std::to_string(i)), "--config", dir.file("config.json")},
-                               dir.file("concertd" + std::to_string(i) + ".log"))));
-    }
+    servers = start_local_instances(2, dir);
   }
 
   void TearDown() override {
@@ -49,23 +44,12 @@ class RedisRestart : public ::testing::Test {
     ::unsetenv("CONCERTD_REDIS_URL");
   }
 
-  static HeaderList auth(const std::string& sub, std::optional<std::string> role = std::nullopt) {
-    return {{"Authorization", "Bearer " + platform::mint_token(kTestSecret, sub, std::move(role), std::chrono::hours(1),
-                                                               std::chrono::system_clock::now())}};
-  }
+  static HeaderList auth(const std::string& sub) { return bearer(sub); }
 
   // A schedule on sale now admitting one fan at a time (max_active 1).
   std::int64_t create_schedule() {
-    HttpClient admin("127.0.0.1", servers[0]->port());
-    auto concert = admin.post("/api/v1/admin/concerts", R"({"title":"Restart Live"})", auth("ops", "admin"));
-    EXPECT_EQ(concert.status, 201) << concert.body;
-    const std::string body = R"({"startsAt":"2030-01-01T19:00:00Z","salesOpenAt":"2020-01-01T00:00:00Z",
-      "salesCloseAt":"2030-01-01T00:00:00Z","sections":[{"name":"A","grade":"R","price":50000,"rows":1,"seatsPerRow":10}],
-      "queue":{"admitPerSecond":10,"maxActive":1,"activeTtlSeconds":600}})";
-    auto s =
-        admin.post("/api/v1/admin/concerts/" + concert.json()["id"].dump() + "/schedules", body, auth("ops", "admin"));
-    EXPECT_EQ(s.status, 201) << s.body;
-    return s.json()["id"].get<std::int64_t>();
+    return create_schedule_on_sale(servers[0]->port(), "Restart Live", 1, 10,
+                                   R"({"admitPerSecond":10,"maxActive":1,"activeTtlSeconds":600})");
   }
 
   Reply poll(int instance, const std::string& user, const std::string& token) {
