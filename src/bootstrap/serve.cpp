@@ -249,8 +249,9 @@ domain::Result<void> serve(const platform::Config& config) {
   signals.async_wait(on_signal);
 
   ioc.run();  // accepts; returns once stop() has drained the connections (the server runs them)
-  // A pool task resumes its request on that connection's io_context and still
-  // holds it for a moment after: the tasks end before the server's contexts do.
+  // A pool task holds a timer of its request's io_context until it ends (one
+  // refused in the queue, until a thread skips it): the tasks end before the
+  // server's contexts do.
   pool.finish();
   payments_pool.finish();
   queue_pool.finish();

@@ -104,9 +104,10 @@ class BlockingPool {
     if constexpr (!std::is_void_v<T>) co_return std::move(*task->value);
   }
 
-  // Waits until every task handed to the pool has run to its end, including the
-  // hand-back to its caller's executor (which it holds until then). Call once no
-  // caller is left, before destroying the executors the callers ran on.
+  // Waits until every task handed to the pool has run to its end (one refused
+  // in the queue, until a thread skips it), so none still holds a timer of its
+  // caller's executor. Call once no caller is left, before destroying the
+  // executors the callers ran on.
   void finish() { pool_.join(); }
 
   void stop() {
