@@ -37,11 +37,10 @@ int wait_for(MYSQL* db, int status, Clock::time_point deadline) {
   for (;;) {
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) return 0;
-    int wait = static_cast<int>(left);
     // The library's own timer (its connect and read timeouts), when it is the sooner.
-    const bool library_timer = (status & MYSQL_WAIT_TIMEOUT) != 0 &&
-                               static_cast<long long>(mysql_get_timeout_value_ms(db)) < static_cast<long long>(wait);
-    if (library_timer) wait = static_cast<int>(mysql_get_timeout_value_ms(db));
+    const long long library_ms = (status & MYSQL_WAIT_TIMEOUT) != 0 ? mysql_get_timeout_value_ms(db) : left;
+    const bool library_timer = library_ms < left;
+    const int wait = static_cast<int>(library_timer ? library_ms : left);
     pollfd pfd{mysql_get_socket(db), 0, 0};
     if (status & MYSQL_WAIT_READ) pfd.events |= POLLIN;
     if (status & MYSQL_WAIT_WRITE) pfd.events |= POLLOUT;
